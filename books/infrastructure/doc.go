@@ -1,0 +1,4 @@
+// Package infrastructure is the books context's edge: broker handlers,
+// implementations of shared contracts, demo data and background work. It sits
+// above persistence and below service.
+package infrastructure

@@ -1,0 +1,15 @@
+// Package orders is the setup package (the front door) of the orders bounded context:
+// it wires the context's layers and hands the app what it needs — its
+// migrations now, its services and broker handlers as they are built.
+package orders
+
+import (
+	"example.com/bookapp/orders/persistence"
+	"example.com/bookapp/shared/migrate"
+)
+
+// Migrations returns the orders context's schema migrations, which the app applies
+// at start-up before it serves.
+func Migrations() migrate.Source {
+	return persistence.Migrations()
+}
