@@ -1,0 +1,69 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// config is bookapp's configuration: environment variables first, flags
+// override them.
+type config struct {
+	databaseURL     string
+	devData         string
+	addr            string
+	logLevel        slog.Level
+	shutdownTimeout time.Duration
+	dbWait          time.Duration
+}
+
+// flags binds the configuration shared by serve and migrate to fs, with the
+// environment's values as defaults. Call cfg.check after fs.Parse.
+func (cfg *config) flags(fs *flag.FlagSet, getenv func(string) string) *string {
+	fs.StringVar(&cfg.databaseURL, "database-url", getenv("DATABASE_URL"),
+		"PostgreSQL connection URL (env DATABASE_URL); empty: start a development cluster in -dev-data")
+	fs.StringVar(&cfg.devData, "dev-data", envOr(getenv, "BOOKAPP_DEV_DATA", ".devdata"),
+		"directory of the development PostgreSQL cluster used without a database URL (env BOOKAPP_DEV_DATA)")
+	fs.DurationVar(&cfg.dbWait, "db-wait", 30*time.Second,
+		"how long to wait for the database to answer at start-up")
+	level := new(string)
+	fs.StringVar(level, "log-level", envOr(getenv, "BOOKAPP_LOG_LEVEL", "info"),
+		"log level: debug, info, warn or error (env BOOKAPP_LOG_LEVEL)")
+	return level
+}
+
+// check validates what flags could not.
+func (cfg *config) check(level string) error {
+	if err := cfg.logLevel.UnmarshalText([]byte(level)); err != nil {
+		return usageError{fmt.Sprintf("invalid log level %q: want debug, info, warn or error", level)}
+	}
+	return nil
+}
+
+func (cfg *config) logger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: cfg.logLevel}))
+}
+
+func envOr(getenv func(string) string, key, fallback string) string {
+	if v := strings.TrimSpace(getenv(key)); v != "" {
+		return v
+	}
+	return fallback
+}
+
+// parseFlags parses args with fs, turning flag errors into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))}
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"example.com/bookapp/app/httpapi"
+)
+
+// serve listens first, so /healthz answers and /readyz says 503 while the
+// database starts and migrations run; then it swaps in the full API and serves
+// until ctx is done, when it drains in-flight requests and closes the pool.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg config
+	level := cfg.flags(fs, getenv)
+	fs.StringVar(&cfg.addr, "addr", envOr(getenv, "BOOKAPP_ADDR", ":8080"),
+		"address to listen on (env BOOKAPP_ADDR)")
+	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 15*time.Second,
+		"how long in-flight requests may take to finish after SIGINT/SIGTERM")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.check(*level); err != nil {
+		return err
+	}
+	log := cfg.logger(stdout)
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	var current atomic.Pointer[http.Handler]
+	starting := httpapi.Starting(log)
+	current.Store(&starting)
+	srv := &http.Server{
+		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*current.Load()).ServeHTTP(w, r) }),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("listening", slog.String("addr", ln.Addr().String()))
+
+	stop := func() error {
+		log.Info("shutting down", slog.Duration("timeout", cfg.shutdownTimeout))
+		sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("in-flight requests did not finish within %s: %w", cfg.shutdownTimeout, err)
+		}
+		return nil
+	}
+
+	pool, closeDB, err := openDB(ctx, &cfg, log)
+	if err != nil {
+		return errors.Join(err, stop())
+	}
+	defer closeDB()
+	if err := migrateAll(ctx, pool, log); err != nil {
+		return errors.Join(err, stop())
+	}
+	api := httpapi.New(httpapi.Deps{Log: log, DB: pool})
+	current.Store(&api)
+	url := displayURL(ln.Addr())
+	log.Info("ready", slog.String("url", url))
+	fmt.Fprintf(stderr, "bookapp is ready at %s (Ctrl-C stops it)\n", url)
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	}
+	if err := stop(); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// displayURL is the address a person on this machine would open.
+func displayURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

@@ -1,0 +1,25 @@
+module example.com/bookapp/app
+
+go 1.26
+
+require (
+	example.com/bookapp/books v0.0.0
+	example.com/bookapp/orders v0.0.0
+	example.com/bookapp/shared v0.0.0
+	example.com/bookapp/users v0.0.0
+)
+
+require (
+	github.com/go-chi/chi/v5 v5.5.0 // indirect
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/pgx/v5 v5.12.0 // indirect
+	golang.org/x/text v0.41.0 // indirect
+)
+
+replace (
+	example.com/bookapp/books => ../books
+	example.com/bookapp/orders => ../orders
+	example.com/bookapp/shared => ../shared
+	example.com/bookapp/users => ../users
+)
