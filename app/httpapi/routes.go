@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
+	"example.com/bookapp/app/web"
 )
 
 // A Pinger answers whether the database is reachable.
@@ -38,7 +40,7 @@ func Starting(log *slog.Logger) http.Handler {
 	r := newRouter(log)
 	starting := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "1")
-		WriteProblem(w, r, Problem{Status: http.StatusServiceUnavailable,
+		web.WriteProblem(w, r, web.Problem{Status: http.StatusServiceUnavailable,
 			Detail: "The service is starting: connecting to the database and applying migrations."})
 	}
 	r.Get("/readyz", starting)
@@ -50,12 +52,12 @@ func Starting(log *slog.Logger) http.Handler {
 // newRouter builds the routes both phases share.
 func newRouter(log *slog.Logger) *chi.Mux {
 	r := chi.NewRouter()
-	r.Use(withRequestID, logRequests(log), recoverPanics(log))
+	r.Use(web.WithRequestID, logRequests(log), recoverPanics(log))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		WriteProblem(w, r, Problem{Status: http.StatusNotFound, Detail: "No such resource."})
+		web.WriteProblem(w, r, web.Problem{Status: http.StatusNotFound, Detail: "No such resource."})
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		WriteProblem(w, r, Problem{Status: http.StatusMethodNotAllowed,
+		web.WriteProblem(w, r, web.Problem{Status: http.StatusMethodNotAllowed,
 			Detail: "The resource does not support the " + r.Method + " method."})
 	})
 	r.Get("/healthz", healthz)
@@ -76,7 +78,7 @@ func readyz(db Pinger) http.HandlerFunc {
 		defer cancel()
 		if err := db.Ping(ctx); err != nil {
 			w.Header().Set("Retry-After", "1")
-			WriteProblem(w, r, Problem{Status: http.StatusServiceUnavailable,
+			web.WriteProblem(w, r, web.Problem{Status: http.StatusServiceUnavailable,
 				Detail: "The database does not answer."})
 			return
 		}
