@@ -1,0 +1,121 @@
+// Package users is the setup package (the front door) of the users bounded
+// context: accounts, sign-in, roles and delivery addresses. New wires the
+// context's layers over a database pool and hands the app what it needs: the
+// use cases (Service), the implementation of the shared address contract for
+// orders (AddressProvider), the schema's migrations and the administrator
+// bootstrap. It is the top layer of the context.
+package users
+
+import (
+	"context"
+	"time"
+
+	"example.com/bookapp/shared/contracts"
+	"example.com/bookapp/shared/migrate"
+	"example.com/bookapp/users/infrastructure"
+	"example.com/bookapp/users/persistence"
+	"example.com/bookapp/users/service"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Options configure the module; the zero value is production's defaults.
+type Options struct {
+	// TokenTTL is how long a bearer token stays valid after sign-in; zero
+	// means 24 hours.
+	TokenTTL time.Duration
+	// Now is the clock; nil means time.Now. Tests move time with it.
+	Now func() time.Time
+	// PasswordHashing sets the cost of argon2id for new password hashes;
+	// a zero field keeps OWASP's recommendation (19 MiB, 2 passes, 1
+	// thread). Lower it only in tests: a hash should cost tens of
+	// milliseconds. New panics on parameters argon2id cannot use (memory
+	// below 8 KiB per thread).
+	PasswordHashing HashingParams
+}
+
+// HashingParams are argon2id's cost parameters.
+type HashingParams struct {
+	MemoryKiB   uint32 // memory per hash, in KiB
+	Iterations  uint32 // passes over that memory
+	Parallelism uint8  // threads (lanes)
+}
+
+// argon2 returns p with its zero fields set to OWASP's values.
+func (p HashingParams) argon2() infrastructure.Argon2Params {
+	params := infrastructure.OWASPArgon2Params()
+	if p.MemoryKiB != 0 {
+		params.Memory = p.MemoryKiB
+	}
+	if p.Iterations != 0 {
+		params.Time = p.Iterations
+	}
+	if p.Parallelism != 0 {
+		params.Threads = p.Parallelism
+	}
+	return params
+}
+
+// Module is the users context, wired.
+type Module struct {
+	service   *service.Service
+	addresses *infrastructure.AddressProvider
+	admins    *infrastructure.AdminBootstrap
+}
+
+// New wires the users context over pool, whose database must hold the
+// migrations of Migrations. It starts nothing and does no I/O.
+func New(pool *pgxpool.Pool, opts Options) *Module {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	store := persistence.NewStore(pool)
+	hasher := infrastructure.NewArgon2id(opts.PasswordHashing.argon2())
+	return &Module{
+		service:   service.New(store, hasher, now, service.Options{TokenTTL: opts.TokenTTL}),
+		addresses: infrastructure.NewAddressProvider(store),
+		admins:    infrastructure.NewAdminBootstrap(store, hasher, now),
+	}
+}
+
+// Service returns the context's use cases, for the app's HTTP handlers and
+// its authentication middleware (Service.Authenticate).
+func (m *Module) Service() *service.Service { return m.service }
+
+// AddressProvider returns the users context's implementation of the shared
+// contract, for the app to hand to orders.
+func (m *Module) AddressProvider() contracts.AddressProvider { return m.addresses }
+
+// Migrations returns the users schema's migrations; see the package-level
+// Migrations.
+func (m *Module) Migrations() migrate.Source { return Migrations() }
+
+// EnsureAdmin creates the account email with the admin role, or gives an
+// existing account the admin role and password; name is used only for a new
+// account. The credentials must be valid as for a registration (errs.Invalid
+// otherwise). It is idempotent and safe when several instances start at once.
+func (m *Module) EnsureAdmin(ctx context.Context, email, password, name string) error {
+	_, err := m.admins.EnsureAdmin(ctx, infrastructure.AdminCredentials{Email: email, Password: password, Name: name})
+	return err
+}
+
+// EnsureAdminFromEnv runs EnsureAdmin with the credentials in
+// BOOKAPP_ADMIN_EMAIL and BOOKAPP_ADMIN_PASSWORD, read through getenv
+// (os.Getenv), and the name "Administrator". It reports whether both were
+// set; it does nothing when neither is, and fails when only one is.
+func (m *Module) EnsureAdminFromEnv(ctx context.Context, getenv func(string) string) (bool, error) {
+	c, ok, err := infrastructure.AdminFromEnv(getenv)
+	if !ok || err != nil {
+		return false, err
+	}
+	if _, err := m.admins.EnsureAdmin(ctx, c); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// Migrations returns the users context's schema migrations, which the app
+// applies at start-up before it serves.
+func Migrations() migrate.Source {
+	return persistence.Migrations()
+}
