@@ -12,7 +12,9 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"example.com/bookapp/app/httpapi/usersapi"
 	"example.com/bookapp/app/web"
+	usersservice "example.com/bookapp/users/service"
 )
 
 // A Pinger answers whether the database is reachable.
@@ -22,8 +24,9 @@ type Pinger interface {
 
 // Deps is everything the API needs, built by the app's wiring.
 type Deps struct {
-	Log *slog.Logger
-	DB  Pinger
+	Log   *slog.Logger
+	DB    Pinger
+	Users *usersservice.Service
 }
 
 // New returns the API's router, for an app whose start-up (database,
@@ -31,6 +34,10 @@ type Deps struct {
 func New(d Deps) http.Handler {
 	r := newRouter(d.Log)
 	r.Get("/readyz", readyz(d.DB))
+	r.Group(func(r chi.Router) {
+		r.Use(web.Authenticate(d.Users, d.Log))
+		usersapi.Routes(r, d.Users, d.Log)
+	})
 	return r
 }
 

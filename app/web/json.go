@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strings"
@@ -200,4 +201,12 @@ func Encode(w http.ResponseWriter, status int, v any) error {
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// Respond encodes v with status, logging a failure to encode or write, which
+// the client can no longer be told about.
+func Respond(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, v any) {
+	if err := Encode(w, status, v); err != nil {
+		log.WarnContext(r.Context(), "write response", slog.Any("err", err), slog.String("requestId", RequestID(r.Context())))
+	}
 }

@@ -17,6 +17,7 @@ type config struct {
 	addr            string
 	logLevel        slog.Level
 	shutdownTimeout time.Duration
+	tokenTTL        time.Duration
 	dbWait          time.Duration
 }
 
@@ -50,6 +51,15 @@ func (cfg *config) logger(w io.Writer) *slog.Logger {
 func envOr(getenv func(string) string, key, fallback string) string {
 	if v := strings.TrimSpace(getenv(key)); v != "" {
 		return v
+	}
+	return fallback
+}
+
+// envDuration reads a duration such as 24h from the environment. A value that
+// does not parse is kept as the fallback here and reported by check.
+func envDuration(getenv func(string) string, key string, fallback time.Duration) time.Duration {
+	if d, err := time.ParseDuration(strings.TrimSpace(getenv(key))); err == nil {
+		return d
 	}
 	return fallback
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"example.com/bookapp/app/httpapi"
+	"example.com/bookapp/users"
 )
 
 // serve listens first, so /healthz answers and /readyz says 503 while the
@@ -25,6 +26,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	level := cfg.flags(fs, getenv)
 	fs.StringVar(&cfg.addr, "addr", envOr(getenv, "BOOKAPP_ADDR", ":8080"),
 		"address to listen on (env BOOKAPP_ADDR)")
+	fs.DurationVar(&cfg.tokenTTL, "token-ttl", envDuration(getenv, "BOOKAPP_TOKEN_TTL", 24*time.Hour),
+		"how long a sign-in token stays valid (env BOOKAPP_TOKEN_TTL)")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 15*time.Second,
 		"how long in-flight requests may take to finish after SIGINT/SIGTERM")
 	if err := parseFlags(fs, args); err != nil {
@@ -32,6 +35,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if err := cfg.check(*level); err != nil {
 		return err
+	}
+	if v := getenv("BOOKAPP_TOKEN_TTL"); v != "" {
+		if _, err := time.ParseDuration(v); err != nil {
+			return usageError{fmt.Sprintf("invalid BOOKAPP_TOKEN_TTL %q: want a duration such as 24h", v)}
+		}
+	}
+	if cfg.tokenTTL <= 0 {
+		return usageError{"the token lifetime must be positive"}
 	}
 	log := cfg.logger(stdout)
 
@@ -73,7 +84,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := migrateAll(ctx, pool, log); err != nil {
 		return errors.Join(err, stop())
 	}
-	api := httpapi.New(httpapi.Deps{Log: log, DB: pool})
+	usersModule := users.New(pool, users.Options{TokenTTL: cfg.tokenTTL})
+	if err := ensureAdmin(ctx, usersModule, &cfg, getenv, stderr, log); err != nil {
+		return errors.Join(err, stop())
+	}
+	api := httpapi.New(httpapi.Deps{Log: log, DB: pool, Users: usersModule.Service()})
 	current.Store(&api)
 	url := displayURL(ln.Addr())
 	log.Info("ready", slog.String("url", url))
