@@ -1,0 +1,25 @@
+// Package archtest is the architecture lint of a Go workspace of modules laid
+// out as a modular monolith: it loads every package of every module that
+// go.work uses, classifies each one as a layer of a bounded context, the shared
+// kernel, an app or a tool, and reports every import and go.mod requirement
+// that breaks the rules in docs/ARCHITECTURE.md.
+//
+// Check runs the whole lint; the archtest command (cmd/archtest) is a thin
+// front end to it. The rules are numbered as in the architecture document:
+//
+//  1. Context isolation: a context imports only itself, the kernel, the
+//     standard library and third-party modules its go.mod requires.
+//  2. Layer order: a package imports only lower layers of its own context.
+//  3. Same layer: only packages with a "common" path element may be imported
+//     from the same layer.
+//  4. Domain purity: the pure layer imports only the standard library (minus
+//     a deny list), allowed third-party modules and the pure kernel packages.
+//  5. The kernel points inward: it imports no context, app or tool.
+//  6. Only an app imports a context, and only its setup and public layers.
+//  7. Module requirements follow the same graph.
+//  8. Nothing is unclassified.
+//
+// What a module is, the layer names and order, and the purity lists come from
+// a Config (archtest.json at the workspace root); deliberate exceptions come
+// from an Exceptions file (archtest-exceptions.json).
+package archtest

@@ -1,0 +1,15 @@
+package domain
+
+import (
+	"testing"
+
+	"example.com/shop/shared/testdb"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestBook(t *testing.T) {
+	_ = testdb.Name
+	if d := cmp.Diff(Book{}, Book{}); d != "" {
+		t.Error(d)
+	}
+}

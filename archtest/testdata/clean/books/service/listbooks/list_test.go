@@ -1,0 +1,13 @@
+package listbooks_test
+
+import (
+	"testing"
+
+	"example.com/shop/books/service/listbooks"
+	"example.com/shop/shared/testdb"
+)
+
+func TestList(t *testing.T) {
+	_ = testdb.Name
+	_ = listbooks.List
+}

@@ -1,0 +1,3 @@
+module example.org/erp/kernel
+
+go 1.26

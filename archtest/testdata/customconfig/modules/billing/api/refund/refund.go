@@ -1,0 +1,5 @@
+// Package refund refunds invoices.
+package refund
+
+// Name names it.
+const Name = "refund"

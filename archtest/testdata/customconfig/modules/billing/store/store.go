@@ -1,0 +1,5 @@
+// Package store stores invoices.
+package store
+
+// Table is the invoices table.
+const Table = "invoices"

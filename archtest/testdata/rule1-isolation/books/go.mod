@@ -1,0 +1,10 @@
+module example.com/shop/books
+
+go 1.26
+
+require (
+	example.com/shop/shared v0.0.0
+	github.com/jackc/pgx/v5 v5.7.0
+)
+
+replace example.com/shop/shared => ../shared

@@ -1,0 +1,5 @@
+// Package common holds what the books use cases share.
+package common
+
+// Prefix prefixes names.
+const Prefix = "books."

@@ -1,0 +1,14 @@
+package domain
+
+import (
+	"testing"
+
+	"example.com/shop/shared/testdb"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestBook(t *testing.T) {
+	if d := cmp.Diff(testdb.Name, "test"); d != "" {
+		t.Error(d)
+	}
+}

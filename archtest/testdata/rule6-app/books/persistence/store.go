@@ -1,0 +1,5 @@
+// Package persistence stores books.
+package persistence
+
+// Table is the books table.
+const Table = "books.books"

@@ -1,0 +1,5 @@
+// Package listbooks lists books.
+package listbooks
+
+// List lists books.
+func List() []string { return nil }

@@ -1,0 +1,2 @@
+// Package archtest is a tool.
+package archtest

@@ -1,0 +1,3 @@
+module example.com/shop/archtest
+
+go 1.26

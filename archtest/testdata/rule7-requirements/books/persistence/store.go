@@ -1,0 +1,7 @@
+// Package persistence stores books.
+package persistence
+
+import "example.com/shop/shared/ids"
+
+// Book is a book.
+type Book struct{ ID ids.ID }

@@ -1,0 +1,3 @@
+module example.com/shop/billing
+
+go 1.26

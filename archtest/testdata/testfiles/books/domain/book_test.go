@@ -1,0 +1,13 @@
+package domain
+
+import (
+	"testing"
+
+	"example.com/shop/books/persistence"
+	"example.com/shop/shared/testdb"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestBook(t *testing.T) {
+	_ = cmp.Diff(persistence.Table, testdb.Name)
+}

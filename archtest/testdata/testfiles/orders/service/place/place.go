@@ -1,0 +1,5 @@
+// Package place places orders.
+package place
+
+// Name names the feature.
+const Name = "place"
