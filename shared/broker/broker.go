@@ -1,0 +1,231 @@
+package broker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// Broker routes requests from the contexts that ask to the contexts that
+// handle them. Make one with New, register with Handle and Expect while
+// wiring the app, check with Verify at start-up, then call Ask from any
+// number of goroutines.
+type Broker struct {
+	observe Observer
+
+	// handlers is a copy-on-write map from name to handler: Ask reads it
+	// without locking; Handle replaces it under mu.
+	handlers atomic.Pointer[map[string]*handler]
+
+	mu      sync.Mutex     // serialises registration and compilation
+	plans   map[pair]*plan // compiled mapping plans, shared by all routes
+	expects []expectation  // what Verify checks, in Expect order
+}
+
+// expectation is one call of Expect.
+type expectation struct {
+	name     string
+	key      any          // routeKey[Req, Rep]
+	req, rep reflect.Type // the asker's types
+	at       string       // file:line of the Expect call
+}
+
+// Observer is told the name, duration and outcome of every Ask, after it
+// returns: err is nil on success, or exactly the error Ask returned (a
+// handler's own error, ErrNoHandler, a *PanicError, a *MappingError or the
+// context's error). It runs on the asking goroutine, so it must be fast and
+// safe for concurrent use. A typical observer records a latency histogram per
+// name and logs asks slower than a threshold.
+type Observer func(name string, d time.Duration, err error)
+
+// Option configures a Broker made by New.
+type Option func(*Broker)
+
+// WithObserver has the broker report every Ask to o. Without it, Ask does not
+// even read the clock.
+func WithObserver(o Observer) Option {
+	return func(b *Broker) { b.observe = o }
+}
+
+// New returns an empty Broker. An app makes one, hands it to each context's
+// setup to register handlers and expectations, and calls Verify before
+// serving.
+func New(opts ...Option) *Broker {
+	b := &Broker{plans: make(map[pair]*plan)}
+	b.handlers.Store(new(map[string]*handler))
+	for _, o := range opts {
+		o(b)
+	}
+	return b
+}
+
+// Handle registers h as the handler of name: the provider side of a broker
+// contract, called from the providing context's setup while the app is
+// wired. Req and Rep must be struct types; they belong to the provider and
+// need not be known to any asker. Handle returns an error wrapping
+// ErrDuplicateHandler if name already has a handler.
+//
+// h is called on the asking goroutine with the asker's context, so it must
+// be safe for concurrent use. Whatever error it returns reaches the asker
+// unchanged. Like any function, it must not change in place the slices,
+// maps and pointees of its request, which an asker may share with it (see
+// the package documentation).
+func Handle[Req, Rep any](b *Broker, name string, h func(ctx context.Context, req Req) (Rep, error)) error {
+	reqT, repT := reflect.TypeFor[Req](), reflect.TypeFor[Rep]()
+	switch {
+	case name == "":
+		return errors.New("broker: Handle with an empty name")
+	case h == nil:
+		return fmt.Errorf("broker: Handle %q with a nil function", name)
+	case reqT.Kind() != reflect.Struct:
+		return fmt.Errorf("broker: Handle %q: request type %v is not a struct", name, reqT)
+	case repT.Kind() != reflect.Struct:
+		return fmt.Errorf("broker: Handle %q: reply type %v is not a struct", name, repT)
+	}
+	hd := &handler{name: name, req: reqT, rep: repT, fn: h, call: newCall(name, h)}
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	old := *b.handlers.Load()
+	if _, ok := old[name]; ok {
+		return fmt.Errorf("%w for %q", ErrDuplicateHandler, name)
+	}
+	m := make(map[string]*handler, len(old)+1)
+	maps.Copy(m, old)
+	m[name] = hd
+	b.handlers.Store(&m)
+	return nil
+}
+
+// Expect declares that the calling context will Ask name with these request
+// and reply types: the asker side of a broker contract, called from the
+// asking context's setup while the app is wired. It checks nothing itself;
+// Verify does, once every context has registered.
+func Expect[Req, Rep any](b *Broker, name string) {
+	at := "unknown caller"
+	if _, file, line, ok := runtime.Caller(1); ok {
+		at = fmt.Sprintf("%s:%d", file, line)
+	}
+	x := expectation{
+		name: name,
+		key:  routeKey[Req, Rep]{},
+		req:  reflect.TypeFor[Req](),
+		rep:  reflect.TypeFor[Rep](),
+		at:   at,
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.expects = append(b.expects, x)
+}
+
+// Verify checks every Expect so far: that its name has a handler and that
+// the request and reply types map both ways. It reports every problem at
+// once, joined: each name without a handler as an error wrapping
+// ErrNoHandler that says where Expect was called, each pair of types that
+// does not map as a *MappingError naming the fields. It returns nil when
+// all is well. Call it at start-up, after every context has registered, so
+// that a broken contract stops the app before it serves anyone.
+//
+// Verify also compiles each expected route, so that no Ask pays for it.
+func (b *Broker) Verify() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	handlers := *b.handlers.Load()
+	var errs []error
+	type seenKey struct {
+		name string
+		key  any
+	}
+	seen := make(map[seenKey]bool)
+	for _, x := range b.expects {
+		k := seenKey{x.name, x.key}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		h := handlers[x.name]
+		if h == nil {
+			errs = append(errs, fmt.Errorf("%w for %q (expected as Ask[%v, %v] at %s)", ErrNoHandler, x.name, x.req, x.rep, x.at))
+			continue
+		}
+		if r := b.routeLocked(h, x.key, x.req, x.rep); r.err != nil {
+			errs = append(errs, r.err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Ask sends req to the handler of name and returns its reply: the asker side
+// of a broker contract, called at run time. Req and Rep are the asker's own
+// struct types; the broker copies req into the handler's request type and
+// the handler's reply into Rep, matching fields by name (see the package
+// documentation).
+//
+// The handler runs on the calling goroutine with ctx. If ctx is done before
+// or after it runs, Ask returns ctx.Err(). Otherwise a handler's error is
+// returned unchanged, a handler's panic as a *PanicError, an unknown name as
+// an error wrapping ErrNoHandler, and types that do not map as a
+// *MappingError. On any error the reply is the zero Rep.
+func Ask[Req, Rep any](ctx context.Context, b *Broker, name string, req Req) (Rep, error) {
+	if b.observe == nil {
+		return ask[Req, Rep](ctx, b, name, req)
+	}
+	start := time.Now()
+	rep, err := ask[Req, Rep](ctx, b, name, req)
+	b.observe(name, time.Since(start), err)
+	return rep, err
+}
+
+func ask[Req, Rep any](ctx context.Context, b *Broker, name string, req Req) (Rep, error) {
+	var zero Rep
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	r, err := lookup[Req, Rep](b, name)
+	if err != nil {
+		return zero, err
+	}
+	var rep Rep
+	if r.direct { // the asker's types are the handler's: call it as it is
+		rep, err = invoke(ctx, name, r.h.fn.(func(context.Context, Req) (Rep, error)), req)
+	} else {
+		// The handler's types differ, so it sees the request and the
+		// reply through pointers, into a frame on the heap: the compiler
+		// cannot tell that the handler keeps neither. A pool spares the
+		// frame's allocation.
+		f, _ := r.frames.Get().(*frame[Req, Rep])
+		if f == nil {
+			f = new(frame[Req, Rep])
+		}
+		f.req = req
+		err = r.h.call(ctx, r.in, unsafe.Pointer(&f.req), r.out, unsafe.Pointer(&f.rep))
+		rep = f.rep
+		*f = frame[Req, Rep]{} // keep nothing of this ask alive in the pool
+		r.frames.Put(f)
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return zero, cerr
+	}
+	if err != nil {
+		return zero, err
+	}
+	return rep, nil
+}
+
+// invoke calls h, turning a panic into a *PanicError.
+func invoke[Req, Rep any](ctx context.Context, name string, h func(context.Context, Req) (Rep, error), req Req) (rep Rep, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Name: name, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return h(ctx, req)
+}
