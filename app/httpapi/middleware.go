@@ -24,7 +24,10 @@ func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 				status = http.StatusOK
 			}
 			level := slog.LevelDebug
-			if status >= 500 {
+			switch {
+			case status == http.StatusServiceUnavailable:
+				level = slog.LevelWarn // starting, or the database is away: logged where it is known
+			case status >= 500:
 				level = slog.LevelError
 			}
 			log.LogAttrs(r.Context(), level, "request",

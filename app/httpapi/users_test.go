@@ -148,6 +148,13 @@ func TestUsersErrors(t *testing.T) {
 		{"address city too long", "PUT", "/api/users/me/address", tok, okAddr("city", long(201)), 400, []string{"city"}},
 		{"address country not ISO", "PUT", "/api/users/me/address", tok, okAddr("country", "XX"), 400, []string{"country"}},
 		{"address country a name", "PUT", "/api/users/me/address", tok, okAddr("country", "France"), 400, []string{"country"}},
+		{"NUL in email", "POST", "/api/users", "", okUser("email", "a\x00@example.com"), 400, []string{"email"}},
+		{"NUL in name", "POST", "/api/users", "", okUser("name", "Ann\x00"), 400, []string{"name"}},
+		{"NUL in password", "POST", "/api/users", "", okUser("password", "0123456789\x00"), 201, nil},
+		{"login NUL in email", "POST", "/api/auth/login", "", map[string]string{"email": "taken\x00@example.com", "password": password}, 401, nil},
+		{"login bad UTF-8", "POST", "/api/auth/login", "", `{"email":"taken\udc00@example.com","password":"x"}`, 401, nil},
+		{"address NUL in city", "PUT", "/api/users/me/address", tok, okAddr("city", "Ba\x00th"), 400, []string{"city"}},
+		{"address SQL-shaped", "PUT", "/api/users/me/address", tok, okAddr("line1", "'); DROP TABLE users.users; --"), 200, nil},
 		{"method not allowed", "DELETE", "/api/users/me", tok, nil, 405, nil},
 	}
 	for _, tt := range tests {
@@ -155,6 +162,12 @@ func TestUsersErrors(t *testing.T) {
 			r := do(t, srv, tt.method, tt.path, tt.token, tt.body)
 			if r.status != tt.status {
 				t.Fatalf("status = %d, want %d (body %s)", r.status, tt.status, r.body)
+			}
+			if tt.status < 400 {
+				return
+			}
+			if tt.status == http.StatusUnauthorized && !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
+				t.Errorf("401 without WWW-Authenticate: Bearer: %v", r.header)
 			}
 			p := r.problem(t)
 			var fields []string

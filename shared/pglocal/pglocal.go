@@ -71,7 +71,8 @@ type Options struct {
 
 	// FastUnsafe turns off fsync, synchronous_commit and full_page_writes:
 	// much faster, but a crash of the machine can corrupt the cluster. For
-	// tests and other data that is thrown away.
+	// tests and other data that is thrown away. It also raises
+	// max_connections to 400 for parallel test packages.
 	FastUnsafe bool
 
 	// BinDir is the directory holding initdb and postgres. "" searches PATH,
@@ -393,7 +394,10 @@ func (c *Cluster) run(ctx context.Context, bin string, runAs *account, port int,
 		"-c", "unix_socket_directories=", // TCP only: no socket path length or permission issues
 	}
 	if fastUnsafe {
-		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+			// Parallel test packages each open pools; don't let a many-core
+			// runner hit the default limit of 100.
+			"-c", "max_connections=400")
 	}
 	logf, err := os.OpenFile(c.logPath(), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {

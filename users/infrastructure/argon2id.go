@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -61,8 +62,12 @@ var b64 = base64.RawStdEncoding // the PHC string format's base64: standard alph
 //	$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>
 //
 // so that the parameters can change without invalidating stored hashes.
+//
+// At most 2×GOMAXPROCS hashes run at once: each takes Memory KiB, so a burst
+// of sign-ins must queue rather than exhaust the machine's memory.
 type Argon2id struct {
 	params Argon2Params
+	slots  chan struct{}
 }
 
 // NewArgon2id returns a hasher that hashes with params; it verifies hashes
@@ -74,7 +79,7 @@ func NewArgon2id(params Argon2Params) *Argon2id {
 	if params.Time == 0 || params.Threads == 0 || params.Memory < 8*uint32(params.Threads) {
 		panic(fmt.Sprintf("infrastructure: invalid argon2id parameters %+v", params))
 	}
-	return &Argon2id{params: params}
+	return &Argon2id{params: params, slots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
 }
 
 // Params returns the parameters new hashes are made with.
@@ -85,7 +90,9 @@ func (h *Argon2id) Hash(password string) (string, error) {
 	salt := make([]byte, saltLen)
 	_, _ = rand.Read(salt) // crypto/rand.Read never fails
 	p := h.params
+	h.slots <- struct{}{}
 	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, keyLen)
+	<-h.slots
 	return encode(p, salt, key), nil
 }
 
@@ -97,7 +104,9 @@ func (h *Argon2id) Verify(password, encoded string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	h.slots <- struct{}{}
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
+	<-h.slots
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 

@@ -277,9 +277,13 @@ func wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var connectErr *pgconn.ConnectError
-	if errors.As(err, &connectErr) || pgconn.Timeout(err) {
-		return fmt.Errorf("users: %s: %w: %w", op, ErrUnavailable, err)
+	// PostgreSQL answered with an error: a bug or a broken invariant, not an
+	// outage. A cancelled request is the client's doing. Anything else — no
+	// connection, a connection that died, a timeout — means the database is
+	// unreachable.
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("users: %s: %w", op, err)
 	}
-	return fmt.Errorf("users: %s: %w", op, err)
+	return fmt.Errorf("users: %s: %w: %w", op, ErrUnavailable, err)
 }

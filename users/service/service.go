@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"example.com/bookapp/shared/auth"
 	"example.com/bookapp/users/domain"
@@ -130,7 +132,7 @@ type Token struct {
 // documentation).
 func (s *Service) Login(ctx context.Context, email, password string) (Token, error) {
 	email = domain.CanonicalEmail(email)
-	if len(email) > domain.MaxEmailLen {
+	if len(email) > domain.MaxEmailLen || !printable(email) {
 		return Token{}, ErrBadCredentials // no account can have it: nothing to count or check
 	}
 	now := s.now()
@@ -265,4 +267,18 @@ func toUserDTO(u *domain.User) UserDTO {
 
 func toAddressDTO(a domain.Address) AddressDTO {
 	return AddressDTO{Line1: a.Line1(), Line2: a.Line2(), City: a.City(), Postcode: a.Postcode(), Country: a.Country()}
+}
+
+// printable reports whether s is valid UTF-8 without control characters, as
+// every stored email is; PostgreSQL would refuse a NUL byte outright.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }

@@ -59,6 +59,11 @@ func openDB(ctx context.Context, cfg *config, log *slog.Logger) (*pgxpool.Pool, 
 		stopCluster()
 		return nil, nil, usageError{fmt.Sprintf("invalid database URL: %v", err)} // pgx masks the password
 	}
+	if pcfg.ConnConfig.ConnectTimeout == 0 {
+		// An unreachable host must fail a request fast, not wait for TCP to
+		// give up; a connect_timeout in the URL wins.
+		pcfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		stopCluster()

@@ -40,7 +40,9 @@ func startApp(t *testing.T, databaseURL string) (string, func() error) {
 	}()
 
 	addr := make(chan string, 1)
+	scanned := make(chan struct{})
 	go func() {
+		defer close(scanned)
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
 			var line struct{ Msg, Addr string }
@@ -71,6 +73,7 @@ func startApp(t *testing.T, databaseURL string) (string, func() error) {
 		cancel()
 		select {
 		case err := <-done:
+			<-scanned // the log goroutine must not outlive the test
 			return err
 		case <-time.After(30 * time.Second):
 			return errors.New("serve did not return within 30s of cancellation")

@@ -76,17 +76,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return nil
 	}
 
+	// A signal during start-up is a normal stop, not a failure.
+	failed := func(err error) error {
+		if ctx.Err() != nil {
+			return stop()
+		}
+		return errors.Join(err, stop())
+	}
 	pool, closeDB, err := openDB(ctx, &cfg, log)
 	if err != nil {
-		return errors.Join(err, stop())
+		return failed(err)
 	}
 	defer closeDB()
 	if err := migrateAll(ctx, pool, log); err != nil {
-		return errors.Join(err, stop())
+		return failed(err)
 	}
 	usersModule := users.New(pool, users.Options{TokenTTL: cfg.tokenTTL})
 	if err := ensureAdmin(ctx, usersModule, &cfg, getenv, stderr, log); err != nil {
-		return errors.Join(err, stop())
+		return failed(err)
 	}
 	api := httpapi.New(httpapi.Deps{Log: log, DB: pool, Users: usersModule.Service()})
 	current.Store(&api)
