@@ -118,13 +118,8 @@ func LoadConfig(path string, optional bool) (*Config, error) {
 // validates the result.
 func ParseConfig(data []byte) (*Config, error) {
 	var file Config
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&file); err != nil {
+	if err := decodeStrict(data, &file); err != nil {
 		return nil, err
-	}
-	if dec.More() {
-		return nil, errors.New("unexpected data after the JSON object")
 	}
 	cfg := DefaultConfig()
 	// A key present in the file replaces the default whole, so that an
@@ -250,4 +245,19 @@ func (c *Config) rank(layer string) int {
 		return len(c.Layers)
 	}
 	return slices.Index(c.Layers, layer)
+}
+
+// decodeStrict decodes data, one JSON object with no unknown fields, into v:
+// a misspelt key in a config or exceptions file is an error, not a silent
+// default.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("unexpected data after the JSON object")
+	}
+	return nil
 }

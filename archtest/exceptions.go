@@ -54,13 +54,8 @@ func LoadExceptions(path, name string, optional bool) ([]Exception, error) {
 // and records where each entry starts. Every entry needs all three fields.
 func ParseExceptions(name string, data []byte) ([]Exception, error) {
 	var f exceptionsFile
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
+	if err := decodeStrict(data, &f); err != nil {
 		return nil, err
-	}
-	if dec.More() {
-		return nil, errors.New("unexpected data after the JSON object")
 	}
 	starts, err := entryOffsets(data)
 	if err != nil {
