@@ -15,7 +15,7 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // creating the schema's tables and nothing outside it.
 func TestMigrations(t *testing.T) {
 	got := testdb.CheckMigrations(t, persistence.Migrations())
-	want := []string{"books.books", "books.schema_migrations"}
+	want := []string{"books.authors", "books.book_authors", "books.book_tags", "books.books", "books.reviews", "books.schema_migrations", "books.tags"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tables (-want +got):\n%s", diff)
 	}
