@@ -1,0 +1,122 @@
+package pgtx_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"example.com/bookapp/shared/pgtx"
+	"example.com/bookapp/shared/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// Two transactions that lock two rows in opposite orders deadlock; PostgreSQL
+// aborts one, Run retries it, and both updates land.
+func TestRunRetriesDeadlock(t *testing.T) {
+	pool := testdb.New(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL);
+		INSERT INTO counters VALUES (1, 0), (2, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	var attempts atomic.Int32
+	var ready sync.WaitGroup // both hold their first lock before taking the second
+	ready.Add(2)
+	var wg sync.WaitGroup
+	errc := make(chan error, 2)
+	for _, order := range [][2]int{{1, 2}, {2, 1}} {
+		wg.Go(func() {
+			first := true
+			errc <- pgtx.Run(ctx, pool, func(tx pgx.Tx) error {
+				attempts.Add(1)
+				if _, err := tx.Exec(ctx, `UPDATE counters SET n = n + 1 WHERE id = $1`, order[0]); err != nil {
+					return err
+				}
+				if first {
+					first = false
+					ready.Done()
+					ready.Wait()
+				}
+				_, err := tx.Exec(ctx, `UPDATE counters SET n = n + 1 WHERE id = $1`, order[1])
+				return err
+			})
+		})
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	}
+	if got := attempts.Load(); got < 3 {
+		t.Errorf("attempts = %d, want at least 3 (one transaction retried after the deadlock)", got)
+	}
+	var a, b int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT n FROM counters WHERE id = 1), (SELECT n FROM counters WHERE id = 2)`).Scan(&a, &b); err != nil {
+		t.Fatal(err)
+	}
+	if a != 2 || b != 2 {
+		t.Errorf("counters = %d, %d; want 2, 2", a, b)
+	}
+}
+
+// A retryable error is tried Attempts times and then returned as it is; any
+// other error is returned at once and the transaction rolled back.
+func TestRunAttempts(t *testing.T) {
+	pool := testdb.New(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `CREATE TABLE log (n int)`); err != nil {
+		t.Fatal(err)
+	}
+	serialization := &pgconn.PgError{Code: "40001", Message: "could not serialize access"}
+	calls := 0
+	err := pgtx.Run(ctx, pool, func(tx pgx.Tx) error {
+		calls++
+		if _, err := tx.Exec(ctx, `INSERT INTO log VALUES (1)`); err != nil {
+			return err
+		}
+		return serialization
+	})
+	if !errors.Is(err, serialization) || calls != pgtx.Attempts {
+		t.Errorf("Run = %v after %d calls; want the serialization failure after %d", err, calls, pgtx.Attempts)
+	}
+
+	other := errors.New("rule broken")
+	calls = 0
+	err = pgtx.Run(ctx, pool, func(tx pgx.Tx) error {
+		calls++
+		if _, err := tx.Exec(ctx, `INSERT INTO log VALUES (2)`); err != nil {
+			return err
+		}
+		return other
+	})
+	if !errors.Is(err, other) || calls != 1 {
+		t.Errorf("Run = %v after %d calls; want %v after 1", err, calls, other)
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM log`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d rows left by failed transactions, want 0", n)
+	}
+
+	calls = 0
+	if err := pgtx.Run(ctx, pool, func(tx pgx.Tx) error {
+		calls++
+		_, err := tx.Exec(ctx, `INSERT INTO log VALUES (3)`)
+		return err
+	}); err != nil || calls != 1 {
+		t.Fatalf("Run = %v after %d calls, want nil after 1", err, calls)
+	}
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM log`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("rows = %d (%v), want 1 committed", n, err)
+	}
+}
