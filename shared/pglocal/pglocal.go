@@ -102,6 +102,12 @@ type Cluster struct {
 
 	stopOnce sync.Once
 	stopErr  error
+
+	// What Resume needs to start the server again after Pause.
+	bin        string
+	runAs      *account
+	fastUnsafe bool
+	paused     bool // Pause stopped the server; the cluster is kept
 }
 
 // Layout of a cluster directory.
@@ -139,7 +145,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		return nil, err
 	}
 
-	c := &Cluster{throwaway: !opts.Persistent, log: log}
+	c := &Cluster{throwaway: !opts.Persistent, log: log, bin: bin, runAs: runAs, fastUnsafe: opts.FastUnsafe}
 	if opts.Persistent {
 		if c.dir, err = filepath.Abs(opts.Dir); err != nil {
 			return nil, fmt.Errorf("pglocal: %w", err)
@@ -239,11 +245,15 @@ func (c *Cluster) Stop(ctx context.Context) error {
 }
 
 func (c *Cluster) stop(ctx context.Context) error {
-	if c.cmd == nil {
+	if c.cmd == nil && !c.paused {
 		return nil
 	}
 	start := time.Now()
-	err := c.shutdown(ctx)
+	var err error
+	if c.cmd != nil {
+		err = c.shutdown(ctx)
+	}
+	c.paused = false
 	if c.throwaway {
 		if rerr := os.RemoveAll(c.dir); rerr != nil && err == nil {
 			err = fmt.Errorf("pglocal: remove cluster directory: %w", rerr)

@@ -7,12 +7,17 @@
 // function may run more than once: it must do nothing but database work in
 // the transaction it is given (no sends, no writes to shared memory it does
 // not reset), which is what a persistence method does anyway.
+//
+// Unavailable sorts the other way round: it tells the errors that mean the
+// database is out of reach for now (answer 503) from those that mean a bug
+// (answer 500), for every context's store to classify its errors alike.
 package pgtx
 
 import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -61,4 +66,29 @@ func Run(ctx context.Context, db Beginner, fn func(pgx.Tx) error) error {
 func Retryable(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+}
+
+// Unavailable reports whether err means the database cannot do the work now,
+// through no fault of the statement — the request may succeed later, so the
+// caller should answer 503, not 500: no connection or a connection that died,
+// a timeout, or a PostgreSQL error saying the server is going away or is
+// overloaded (connection exceptions, class 08; 57P01 terminating connection
+// due to administrator command; 57P02 crash shutdown; 57P03 cannot connect
+// now, the server is starting; 53300 too many connections; 57014 statement
+// cancelled, as by statement_timeout). Any other PostgreSQL error is a bug or
+// a broken invariant, and a cancelled context is the client's doing: both
+// report false, as does nil.
+func Unavailable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return true
+	}
+	switch pgErr.Code {
+	case "57P01", "57P02", "57P03", "53300", "57014":
+		return true
+	}
+	return strings.HasPrefix(pgErr.Code, "08")
 }

@@ -3,6 +3,7 @@ package pgtx_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -118,5 +119,29 @@ func TestRunAttempts(t *testing.T) {
 	}
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM log`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("rows = %d (%v), want 1 committed", n, err)
+	}
+}
+
+func TestUnavailable(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"cancelled", fmt.Errorf("query: %w", context.Canceled), false},
+		{"deadline", fmt.Errorf("acquire: %w", context.DeadlineExceeded), true},
+		{"dial", errors.New("dial tcp 127.0.0.1:5432: connect: connection refused"), true},
+		{"admin shutdown", &pgconn.PgError{Code: "57P01"}, true},
+		{"starting up", &pgconn.PgError{Code: "57P03"}, true},
+		{"too many connections", &pgconn.PgError{Code: "53300"}, true},
+		{"statement timeout", &pgconn.PgError{Code: "57014"}, true},
+		{"connection failure", fmt.Errorf("x: %w", &pgconn.PgError{Code: "08006"}), true},
+		{"unique violation", &pgconn.PgError{Code: "23505"}, false},
+		{"syntax error", &pgconn.PgError{Code: "42601"}, false},
+	} {
+		if got := pgtx.Unavailable(tc.err); got != tc.want {
+			t.Errorf("%s: Unavailable(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
+		}
 	}
 }

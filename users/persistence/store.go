@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/pgtx"
 	"example.com/bookapp/users/domain"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -272,18 +273,14 @@ func violates(err error, code, constraint string) bool {
 }
 
 // wrap names the operation that failed and marks the failures that mean the
-// database is out of reach as ErrUnavailable; it returns nil for nil.
+// database is out of reach (pgtx.Unavailable) as ErrUnavailable; it returns
+// nil for nil.
 func wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	// PostgreSQL answered with an error: a bug or a broken invariant, not an
-	// outage. A cancelled request is the client's doing. Anything else — no
-	// connection, a connection that died, a timeout — means the database is
-	// unreachable.
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) || errors.Is(err, context.Canceled) {
-		return fmt.Errorf("users: %s: %w", op, err)
+	if pgtx.Unavailable(err) {
+		return fmt.Errorf("users: %s: %w: %w", op, ErrUnavailable, err)
 	}
-	return fmt.Errorf("users: %s: %w: %w", op, ErrUnavailable, err)
+	return fmt.Errorf("users: %s: %w", op, err)
 }
