@@ -9,13 +9,12 @@ import (
 	"example.com/bookapp/shared/testdb"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
-
 // The orders migrations follow the data rules and apply to a real database,
 // creating the schema's tables and nothing outside it.
 func TestMigrations(t *testing.T) {
+	t.Parallel()
 	got := testdb.CheckMigrations(t, persistence.Migrations())
-	want := []string{"orders.orders", "orders.schema_migrations"}
+	want := []string{"orders.idempotency_keys", "orders.line_items", "orders.orders", "orders.schema_migrations"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tables (-want +got):\n%s", diff)
 	}

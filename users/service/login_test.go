@@ -85,14 +85,17 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 	}
 }
 
-// TestLoginRejectsOversizedEmail: no account can have an email over the
-// limit, so such an attempt is refused at once and not recorded.
-func TestLoginRejectsOversizedEmail(t *testing.T) {
+// TestLoginRejectsImpossibleEmail: no account can have an empty email, one
+// over the limit or one with a control character, so such an attempt is
+// refused at once and not recorded.
+func TestLoginRejectsImpossibleEmail(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, service.Options{})
-	_, err := f.svc.Login(context.Background(), strings.Repeat("a", 300)+"@example.com", password)
-	if !errors.Is(err, service.ErrBadCredentials) {
-		t.Errorf("Login error = %v, want ErrBadCredentials", err)
+	for _, email := range []string{"", "   ", strings.Repeat("a", 300) + "@example.com", "a\x00b@example.com"} {
+		_, err := f.svc.Login(context.Background(), email, password)
+		if !errors.Is(err, service.ErrBadCredentials) {
+			t.Errorf("Login(%q) error = %v, want ErrBadCredentials", email, err)
+		}
 	}
 	if n := f.count(t, `SELECT count(*) FROM users.login_failures`); n != 0 {
 		t.Errorf("%d failures recorded, want 0", n)

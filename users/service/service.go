@@ -132,7 +132,7 @@ type Token struct {
 // documentation).
 func (s *Service) Login(ctx context.Context, email, password string) (Token, error) {
 	email = domain.CanonicalEmail(email)
-	if len(email) > domain.MaxEmailLen || !printable(email) {
+	if email == "" || len(email) > domain.MaxEmailLen || !printable(email) {
 		return Token{}, ErrBadCredentials // no account can have it: nothing to count or check
 	}
 	now := s.now()
