@@ -1,0 +1,84 @@
+package domain
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// The limits of a review, as the API documents them.
+const (
+	MaxStars         = 5
+	MaxCommentLen    = 2000
+	MaxVoterNameLen  = 100
+	NewestReviewsLen = 20 // how many reviews a book's detail shows, newest first
+)
+
+// A Review is one reader's verdict on a book: 0 to MaxStars stars and an
+// optional comment, signed with the reader's account name as it was when
+// they wrote it.
+type Review struct {
+	id        uuid.UUID
+	bookID    uuid.UUID
+	voterID   uuid.UUID // the account in the users context; uuid.Nil for generated demo reviews
+	voterName string
+	numStars  int
+	comment   string
+	createdAt time.Time
+}
+
+// NewReview returns a new review of book bookID by account voterID, named
+// voterName, with a fresh UUIDv7 id. It returns one errs.Invalid error naming
+// every field at fault ("numStars", "comment", "voterName"). The comment is
+// trimmed and may have line breaks.
+func NewReview(bookID, voterID uuid.UUID, voterName string, numStars int, comment string, now time.Time) (Review, error) {
+	f := fieldErrors{}
+	r := Review{
+		bookID:    bookID,
+		voterID:   voterID,
+		voterName: f.line("voterName", voterName, true, MaxVoterNameLen),
+		numStars:  numStars,
+		comment:   f.paragraphs("comment", comment, MaxCommentLen),
+		createdAt: storageTime(now),
+	}
+	f.check("numStars", numStars < 0 || numStars > MaxStars, fmt.Sprintf("must be from 0 to %d", MaxStars))
+	if err := f.err(); err != nil {
+		return Review{}, err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Review{}, fmt.Errorf("new review id: %w", err)
+	}
+	r.id = id
+	return r, nil
+}
+
+// RestoreReview rebuilds a Review from a stored row, which was valid when it
+// was written; it checks nothing. Only the persistence layer should call it.
+func RestoreReview(id, bookID, voterID uuid.UUID, voterName string, numStars int, comment string, createdAt time.Time) Review {
+	return Review{id: id, bookID: bookID, voterID: voterID, voterName: voterName,
+		numStars: numStars, comment: comment, createdAt: createdAt.UTC()}
+}
+
+// ID returns the review's id.
+func (r Review) ID() uuid.UUID { return r.id }
+
+// BookID returns the id of the book reviewed.
+func (r Review) BookID() uuid.UUID { return r.bookID }
+
+// VoterID returns the id of the reviewer's account, or uuid.Nil for a
+// generated demo review.
+func (r Review) VoterID() uuid.UUID { return r.voterID }
+
+// VoterName returns the reviewer's account name when the review was written.
+func (r Review) VoterName() string { return r.voterName }
+
+// NumStars returns the review's stars, 0 to MaxStars.
+func (r Review) NumStars() int { return r.numStars }
+
+// Comment returns the review's comment ("" when there is none).
+func (r Review) Comment() string { return r.comment }
+
+// CreatedAt returns when the review was written.
+func (r Review) CreatedAt() time.Time { return r.createdAt }

@@ -1,0 +1,9 @@
+package infrastructure_test
+
+import (
+	"testing"
+
+	"example.com/bookapp/shared/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }

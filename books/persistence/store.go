@@ -1,0 +1,364 @@
+package persistence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"example.com/bookapp/books/domain"
+	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/pgtx"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// ErrUnavailable reports that the database could not be reached or did not
+// answer in time. The driver's error is wrapped beside it, for the log.
+var ErrUnavailable = errs.New(errs.Unavailable, "the database is unavailable")
+
+// A Store reads and writes single books, their authors, tags and reviews, in
+// the books schema; the book lists have their own query objects. Every write
+// that moves a cached column of books.books (authors_string, tag_names,
+// reviews_count, votes_sum, actual_price_cents) moves it in the same
+// transaction as the rows it caches. All times it stores come from the
+// caller, so that the service's clock, not the database's, decides them.
+type Store struct {
+	pool *pgxpool.Pool
+	// lockForReview makes AddReview read the book under a row lock, count
+	// the review in the domain and write the counters back, instead of
+	// incrementing them in SQL. It exists to measure the two against each
+	// other (see the store's benchmarks); production leaves it off.
+	lockForReview bool
+}
+
+// NewStore returns a Store over pool, whose database holds the migrations of
+// Migrations.
+func NewStore(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool}
+}
+
+// AddBook stores a new book with its authors (an author is created the first
+// time a book names them, and shared after that), its tags and the columns
+// that cache them, in one transaction.
+func (s *Store) AddBook(ctx context.Context, b *domain.Book) error {
+	authors := b.Authors()
+	// New authors are inserted in name order, so that two books naming the
+	// same new authors in different orders cannot deadlock.
+	sorted := slices.Sorted(slices.Values(authors))
+	ids := make([]uuid.UUID, len(sorted))
+	for i := range ids {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return fmt.Errorf("new author id: %w", err)
+		}
+		ids[i] = id
+	}
+	promotionText, actual := promotionColumns(b)
+	err := pgtx.Run(ctx, s.pool, func(tx pgx.Tx) error {
+		batch := &pgx.Batch{}
+		batch.Queue(`
+			INSERT INTO books.authors (id, name)
+			SELECT * FROM unnest($1::uuid[], $2::text[])
+			ON CONFLICT (name) DO NOTHING`,
+			ids, sorted)
+		batch.Queue(`
+			INSERT INTO books.tags (name)
+			SELECT unnest($1::text[])
+			ON CONFLICT (name) DO NOTHING`,
+			b.Tags())
+		batch.Queue(`
+			INSERT INTO books.books (id, title, description, published_on, publisher, price_cents, image_url,
+				promotion_text, actual_price_cents, authors_string, tag_names, created_at, deleted_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			b.ID(), b.Title(), b.Description(), b.PublishedOn(), b.Publisher(), b.PriceCents(), b.ImageURL(),
+			promotionText, actual, b.AuthorsString(), b.Tags(), b.CreatedAt(), nullTime(b.DeletedAt()))
+		// A separate statement sees the authors the first one inserted, and
+		// those that a concurrent transaction committed meanwhile.
+		batch.Queue(`
+			INSERT INTO books.book_authors (book_id, position, author_id)
+			SELECT $1, t.ord - 1, a.id
+			FROM unnest($2::text[]) WITH ORDINALITY AS t (name, ord)
+			JOIN books.authors a ON a.name = t.name`,
+			b.ID(), authors)
+		batch.Queue(`
+			INSERT INTO books.book_tags (book_id, tag_name)
+			SELECT $1, unnest($2::text[])`,
+			b.ID(), b.Tags())
+		return tx.SendBatch(ctx, batch).Close()
+	})
+	return wrap("add book", err)
+}
+
+// bookColumns selects a whole book from books.books b, its authors in order.
+const bookColumns = `
+	SELECT b.id, b.title, b.description, b.published_on, b.publisher, b.price_cents, b.image_url,
+		b.promotion_text, b.actual_price_cents,
+		ARRAY(SELECT a.name FROM books.book_authors ba JOIN books.authors a ON a.id = ba.author_id
+			WHERE ba.book_id = b.id ORDER BY ba.position),
+		b.tag_names, b.reviews_count, b.votes_sum, b.created_at, b.deleted_at
+	FROM books.books b`
+
+func scanBook(row pgx.Row) (*domain.Book, error) {
+	var (
+		s             domain.StoredBook
+		promotionText *string
+		actual        int64
+		deletedAt     *time.Time
+	)
+	err := row.Scan(&s.ID, &s.Title, &s.Description, &s.PublishedOn, &s.Publisher, &s.PriceCents, &s.ImageURL,
+		&promotionText, &actual, &s.Authors, &s.Tags, &s.Reviews, &s.VotesSum, &s.CreatedAt, &deletedAt)
+	if err != nil {
+		return nil, err
+	}
+	if promotionText != nil {
+		s.Promotion = &domain.Promotion{ActualPriceCents: actual, Text: *promotionText}
+	}
+	if deletedAt != nil {
+		s.DeletedAt = *deletedAt
+	}
+	return domain.RestoreBook(s), nil
+}
+
+// Book returns book id with its domain.NewestReviewsLen newest reviews,
+// newest first, or domain.ErrBookNotFound when there is no such book or it
+// is soft-deleted. The two reads travel to the database in one round trip.
+func (s *Store) Book(ctx context.Context, id uuid.UUID) (*domain.Book, []domain.Review, error) {
+	batch := &pgx.Batch{}
+	var (
+		book    *domain.Book
+		reviews []domain.Review
+	)
+	batch.Queue(bookColumns+` WHERE b.id = $1 AND b.deleted_at IS NULL`, id).QueryRow(func(row pgx.Row) error {
+		var err error
+		book, err = scanBook(row)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // not found: reported below, once the batch is done
+		}
+		return err
+	})
+	batch.Queue(`
+		SELECT id, book_id, user_id, voter_name, num_stars, comment, created_at
+		FROM books.reviews
+		WHERE book_id = $1
+		ORDER BY created_at DESC, id DESC
+		LIMIT $2`,
+		id, domain.NewestReviewsLen).Query(func(rows pgx.Rows) error {
+		var err error
+		reviews, err = pgx.CollectRows(rows, scanReview)
+		return err
+	})
+	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, nil, wrap("read book", err)
+	}
+	if book == nil {
+		return nil, nil, domain.ErrBookNotFound
+	}
+	return book, reviews, nil
+}
+
+func scanReview(row pgx.CollectableRow) (domain.Review, error) {
+	var (
+		id, bookID uuid.UUID
+		userID     *uuid.UUID
+		name       string
+		stars      int
+		comment    string
+		createdAt  time.Time
+	)
+	if err := row.Scan(&id, &bookID, &userID, &name, &stars, &comment, &createdAt); err != nil {
+		return domain.Review{}, err
+	}
+	voter := uuid.Nil
+	if userID != nil {
+		voter = *userID
+	}
+	return domain.RestoreReview(id, bookID, voter, name, stars, comment, createdAt), nil
+}
+
+// Update runs change on book id, read under a row lock, and stores what it
+// changed — its publication date, promotion and deletion — in the same
+// transaction, so that concurrent updates of one book apply one after the
+// other. change sees soft-deleted books too: the domain decides what a hidden
+// book allows. Update returns change's error unchanged, or
+// domain.ErrBookNotFound when there is no such book. change may run more than
+// once (see shared/pgtx), so it must only change the book.
+func (s *Store) Update(ctx context.Context, id uuid.UUID, change func(*domain.Book) error) error {
+	var changeErr error
+	err := pgtx.Run(ctx, s.pool, func(tx pgx.Tx) error {
+		changeErr = nil
+		b, err := lockBook(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := change(b); err != nil {
+			changeErr = err
+			return err
+		}
+		return writeBook(ctx, tx, b)
+	})
+	if changeErr != nil || errors.Is(err, domain.ErrBookNotFound) {
+		return err
+	}
+	return wrap("update book", err)
+}
+
+// lockBook reads book id, soft-deleted or not, and locks its row until the
+// transaction ends; domain.ErrBookNotFound if there is none.
+func lockBook(ctx context.Context, tx pgx.Tx, id uuid.UUID) (*domain.Book, error) {
+	b, err := scanBook(tx.QueryRow(ctx, bookColumns+` WHERE b.id = $1 FOR UPDATE`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, domain.ErrBookNotFound
+	}
+	return b, err
+}
+
+// writeBook stores the fields of b that change after it is added.
+func writeBook(ctx context.Context, tx pgx.Tx, b *domain.Book) error {
+	promotionText, actual := promotionColumns(b)
+	_, err := tx.Exec(ctx, `
+		UPDATE books.books
+		SET published_on = $2, promotion_text = $3, actual_price_cents = $4, deleted_at = $5,
+			reviews_count = $6, votes_sum = $7
+		WHERE id = $1`,
+		b.ID(), b.PublishedOn(), promotionText, actual, nullTime(b.DeletedAt()), b.ReviewsCount(), b.VotesSum())
+	return err
+}
+
+// AddReview stores review r and counts it in its book's reviews_count and
+// votes_sum in one statement, or returns domain.ErrBookNotFound when the book
+// does not exist or is soft-deleted. The counters are incremented in SQL
+// under the row lock the UPDATE takes, so concurrent reviews of one book
+// each add exactly their own stars and none is lost.
+func (s *Store) AddReview(ctx context.Context, r domain.Review) error {
+	if s.lockForReview {
+		return s.addReviewLocked(ctx, r)
+	}
+	tag, err := s.pool.Exec(ctx, `
+		WITH counted AS (
+			UPDATE books.books
+			SET reviews_count = reviews_count + 1, votes_sum = votes_sum + $4
+			WHERE id = $2 AND deleted_at IS NULL
+			RETURNING id
+		)
+		INSERT INTO books.reviews (id, book_id, user_id, voter_name, num_stars, comment, created_at)
+		SELECT $1, counted.id, $3, $5, $4, $6, $7 FROM counted`,
+		r.ID(), r.BookID(), nullUUID(r.VoterID()), r.NumStars(), r.VoterName(), r.Comment(), r.CreatedAt())
+	if err != nil {
+		return wrap("add review", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return domain.ErrBookNotFound
+	}
+	return nil
+}
+
+// addReviewLocked is AddReview the other way: read the book under a row
+// lock, count the review in the domain, write the counters back and insert
+// the review, in one transaction of four statements.
+func (s *Store) addReviewLocked(ctx context.Context, r domain.Review) error {
+	err := pgtx.Run(ctx, s.pool, func(tx pgx.Tx) error {
+		b, err := lockBook(ctx, tx, r.BookID())
+		if err != nil {
+			return err
+		}
+		if err := b.AddReview(r); err != nil {
+			return err
+		}
+		if err := writeBook(ctx, tx, b); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `
+			INSERT INTO books.reviews (id, book_id, user_id, voter_name, num_stars, comment, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			r.ID(), r.BookID(), nullUUID(r.VoterID()), r.VoterName(), r.NumStars(), r.Comment(), r.CreatedAt())
+		return err
+	})
+	if errors.Is(err, domain.ErrBookNotFound) {
+		return err
+	}
+	return wrap("add review", err)
+}
+
+// Tags returns the name of every tag, in byte order (COLLATE "C", as Go
+// sorts strings, whatever the database's collation). A tag stays once
+// created, also when every book that carried it is soft-deleted: the list is
+// the catalogue's vocabulary, read without scanning the books.
+func (s *Store) Tags(ctx context.Context) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT name FROM books.tags ORDER BY name COLLATE "C"`)
+	if err != nil {
+		return nil, wrap("read tags", err)
+	}
+	tags, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return tags, wrap("read tags", err)
+}
+
+// OrderBook is what orders needs to know of a book to sell it.
+type OrderBook struct {
+	ID               uuid.UUID
+	Title            string
+	ActualPriceCents int64
+	Deleted          bool
+}
+
+// ForOrder returns the books among ids that exist, soft-deleted ones
+// included, in no particular order; ids that match no book are left out.
+// It is one query, whatever the number of ids.
+func (s *Store) ForOrder(ctx context.Context, ids []uuid.UUID) ([]OrderBook, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT id, title, actual_price_cents, deleted_at IS NOT NULL
+		FROM books.books
+		WHERE id = ANY ($1)`,
+		ids)
+	if err != nil {
+		return nil, wrap("read books for an order", err)
+	}
+	books, err := pgx.CollectRows(rows, pgx.RowToStructByPos[OrderBook])
+	return books, wrap("read books for an order", err)
+}
+
+// promotionColumns returns the promotion_text (NULL for none) and
+// actual_price_cents columns of b.
+func promotionColumns(b *domain.Book) (*string, int64) {
+	p, ok := b.Promotion()
+	if !ok {
+		return nil, b.PriceCents()
+	}
+	return &p.Text, p.ActualPriceCents
+}
+
+// nullTime is t, or NULL for the zero time.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// nullUUID is id, or NULL for uuid.Nil.
+func nullUUID(id uuid.UUID) *uuid.UUID {
+	if id == uuid.Nil {
+		return nil
+	}
+	return &id
+}
+
+// wrap names the operation that failed and marks the failures that mean the
+// database is out of reach as ErrUnavailable; it returns nil for nil.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	// PostgreSQL answered with an error: a bug or a broken invariant, not an
+	// outage. A cancelled request is the client's doing. Anything else — no
+	// connection, a connection that died, a timeout — means the database is
+	// unreachable.
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("books: %s: %w", op, err)
+	}
+	return fmt.Errorf("books: %s: %w: %w", op, ErrUnavailable, err)
+}

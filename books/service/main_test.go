@@ -1,0 +1,91 @@
+package service_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"example.com/bookapp/books/persistence"
+	"example.com/bookapp/books/service"
+	"example.com/bookapp/shared/auth"
+	"example.com/bookapp/shared/testdb"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// A clock is a settable time source.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// A fixture is a service over a fresh database, with the time stopped, and
+// the contexts of three callers.
+type fixture struct {
+	svc                   *service.Service
+	pool                  *pgxpool.Pool
+	clock                 *clock
+	admin, customer, anon context.Context
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	pool := testdb.New(t, persistence.Migrations())
+	c := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	return &fixture{
+		svc:   service.New(persistence.NewStore(pool), c.Now),
+		pool:  pool,
+		clock: c,
+		admin: auth.WithPrincipal(context.Background(), auth.Principal{
+			UserID: uuid.Must(uuid.NewV7()), Name: "Ada Admin", Roles: []string{auth.RoleCustomer, auth.RoleAdmin}}),
+		customer: auth.WithPrincipal(context.Background(), auth.Principal{
+			UserID: uuid.Must(uuid.NewV7()), Name: "Cy Customer", Roles: []string{auth.RoleCustomer}}),
+		anon: context.Background(),
+	}
+}
+
+func goodBook() service.BookInput {
+	return service.BookInput{
+		Title:       "Working Effectively with Legacy Code",
+		Description: "Change code you do not understand.",
+		PublishedOn: time.Date(2004, 9, 22, 0, 0, 0, 0, time.UTC),
+		Publisher:   "Prentice Hall",
+		PriceCents:  4599,
+		ImageURL:    "https://example.com/legacy.jpg",
+		Authors:     []string{"Michael Feathers"},
+		Tags:        []string{"Testing", "Legacy"},
+	}
+}
+
+func (f *fixture) mustAddBook(t testing.TB) service.BookDTO {
+	t.Helper()
+	b, err := f.svc.AddBook(f.admin, goodBook())
+	if err != nil {
+		t.Fatalf("AddBook: %v", err)
+	}
+	return b
+}
+
+func (f *fixture) count(t testing.TB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := f.pool.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
