@@ -1,0 +1,195 @@
+// Package cachecheck checks, and on request repairs, the cached columns of
+// the books context's catalogue, in its persistence layer. books.books keeps
+// copies of values derived from other rows so that the book list reads one
+// row per book: the author names (authors_string), the tag names
+// (tag_names), the review counters (reviews_count, votes_sum; average_votes
+// is computed from them by PostgreSQL) and the price after promotion
+// (actual_price_cents). The write path keeps them exact in the same
+// transaction as every change; this package is the administrator's way to
+// prove it, or to repair a database edited by hand.
+package cachecheck
+
+import (
+	"context"
+	"fmt"
+
+	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/pgtx"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// ErrUnavailable reports that the database could not be reached or did not
+// answer in time. The driver's error is wrapped beside it, for the log.
+var ErrUnavailable = errs.New(errs.Unavailable, "the database is unavailable")
+
+// A Mismatch is one cached column of one book that disagrees with the rows
+// it is derived from, both values in PostgreSQL's text form.
+type Mismatch struct {
+	BookID uuid.UUID
+	Column string // authors_string, tag_names, reviews_count, votes_sum or actual_price_cents
+	Cached string // the value on the book
+	Actual string // the value recomputed from the source rows
+}
+
+// A Report is the outcome of a check.
+type Report struct {
+	Books      int        // books checked (every book, deleted ones too)
+	Mismatches []Mismatch // by book id, then column
+	Fixed      bool       // the mismatches were repaired in the same transaction
+}
+
+// actualSQL recomputes the cached columns of the books that pass filter
+// from the source rows: for the whole catalogue in one pass over each table
+// (hash aggregates, not one lookup per book), or for a list of books
+// through the tables' indexes. Tag names sort by byte value
+// (COLLATE "C"), whatever the database's collation, as Go's sort.Strings
+// does. A book without promotion costs its list price; one with a promotion
+// keeps its actual price, which the table's CHECK bounds.
+func actualSQL(filter filter) string {
+	return `
+	WITH actual AS (
+		SELECT b.id,
+			coalesce(a.names, '') AS authors_string,
+			coalesce(t.names, '{}') AS tag_names,
+			coalesce(r.n, 0)::integer AS reviews_count,
+			coalesce(r.stars, 0)::bigint AS votes_sum,
+			CASE WHEN b.promotion_text IS NULL THEN b.price_cents ELSE b.actual_price_cents END AS actual_price_cents
+		FROM books.books b
+		LEFT JOIN (
+			SELECT ba.book_id, string_agg(au.name, ', ' ORDER BY ba.position) AS names
+			FROM books.book_authors ba JOIN books.authors au ON au.id = ba.author_id
+			WHERE ` + filter("ba.book_id") + `
+			GROUP BY ba.book_id
+		) a ON a.book_id = b.id
+		LEFT JOIN (
+			SELECT book_id, array_agg(tag_name ORDER BY tag_name COLLATE "C") AS names
+			FROM books.book_tags WHERE ` + filter("book_id") + ` GROUP BY book_id
+		) t ON t.book_id = b.id
+		LEFT JOIN (
+			SELECT book_id, count(*) AS n, sum(num_stars) AS stars
+			FROM books.reviews WHERE ` + filter("book_id") + ` GROUP BY book_id
+		) r ON r.book_id = b.id
+		WHERE ` + filter("b.id") + `
+	)`
+}
+
+// A filter restricts a recomputation to some books: it returns the SQL
+// condition on the column that holds the book's id.
+type filter func(idColumn string) string
+
+// The filters: every book, or the books whose ids are the parameter $1.
+var (
+	allBooks    filter = func(string) string { return "true" }
+	listedBooks filter = func(col string) string { return col + " = ANY ($1)" }
+)
+
+// mismatchSQL lists the mismatches of the books that pass filter, one row
+// per book and column.
+func mismatchSQL(filter filter) string {
+	return actualSQL(filter) + `
+	SELECT b.id, c.name, c.cached, c.actual
+	FROM books.books b
+	JOIN actual x ON x.id = b.id
+	CROSS JOIN LATERAL (VALUES
+		('authors_string', b.authors_string, x.authors_string),
+		('tag_names', b.tag_names::text, x.tag_names::text),
+		('reviews_count', b.reviews_count::text, x.reviews_count::text),
+		('votes_sum', b.votes_sum::text, x.votes_sum::text),
+		('actual_price_cents', b.actual_price_cents::text, x.actual_price_cents::text)
+	) AS c(name, cached, actual)
+	WHERE c.cached IS DISTINCT FROM c.actual
+	ORDER BY b.id, c.name`
+}
+
+// fixSQL sets every cached column of the books whose ids are $1 to the
+// recomputed values.
+var fixSQL = actualSQL(listedBooks) + `
+	UPDATE books.books b
+	SET authors_string = x.authors_string, tag_names = x.tag_names, reviews_count = x.reviews_count,
+		votes_sum = x.votes_sum, actual_price_cents = x.actual_price_cents
+	FROM actual x
+	WHERE x.id = b.id`
+
+// Check compares every book's cached columns with the rows they are derived
+// from and reports each disagreement, from one snapshot of the database.
+//
+// With fix, it also repairs them in one transaction, which must not undo a
+// writer's change that lands meanwhile: it locks the books at fault (in id
+// order), then recomputes their values — now that no writer can move their
+// counters — and reports and writes those. A writer adding a review to one
+// of them waits for the repair and then adds to the repaired counters.
+// Deadlocks with writers that lock several books are retried (pgtx.Run).
+func Check(ctx context.Context, pool *pgxpool.Pool, fix bool) (Report, error) {
+	var rep Report
+	err := pgtx.Run(ctx, pool, func(tx pgx.Tx) error {
+		rep = Report{Fixed: fix}
+		if err := tx.QueryRow(ctx, "SELECT count(*) FROM books.books").Scan(&rep.Books); err != nil {
+			return err
+		}
+		var err error
+		if rep.Mismatches, err = mismatches(ctx, tx, allBooks); err != nil || !fix || len(rep.Mismatches) == 0 {
+			return err
+		}
+		var ids []uuid.UUID
+		for _, m := range rep.Mismatches {
+			if len(ids) == 0 || ids[len(ids)-1] != m.BookID {
+				ids = append(ids, m.BookID)
+			}
+		}
+		if _, err := tx.Exec(ctx, "SELECT FROM books.books WHERE id = ANY ($1) ORDER BY id FOR UPDATE", ids); err != nil {
+			return err
+		}
+		if rep.Mismatches, err = mismatches(ctx, tx, listedBooks, ids); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, fixSQL, ids)
+		return err
+	})
+	if err != nil {
+		return Report{}, wrap("check cached columns", err)
+	}
+	return rep, nil
+}
+
+func mismatches(ctx context.Context, tx pgx.Tx, filter filter, args ...any) ([]Mismatch, error) {
+	rows, err := tx.Query(ctx, mismatchSQL(filter), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ms []Mismatch
+	for rows.Next() {
+		var (
+			m              Mismatch
+			cached, actual *string
+		)
+		if err := rows.Scan(&m.BookID, &m.Column, &cached, &actual); err != nil {
+			return nil, err
+		}
+		m.Cached, m.Actual = deref(cached), deref(actual)
+		ms = append(ms, m)
+	}
+	return ms, rows.Err()
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "NULL"
+	}
+	return *s
+}
+
+// wrap names the operation that failed and marks the failures that mean the
+// database cannot do the work now (pgtx.Unavailable) as ErrUnavailable; any
+// other PostgreSQL error is a bug. It returns nil for nil.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if pgtx.Unavailable(err) {
+		return fmt.Errorf("books: %s: %w: %w", op, ErrUnavailable, err)
+	}
+	return fmt.Errorf("books: %s: %w", op, err)
+}

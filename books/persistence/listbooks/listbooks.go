@@ -1,0 +1,337 @@
+// Package listbooks holds the query objects of the book list, in the books
+// context's persistence layer. Every page is one SQL statement over
+// books.books alone, which carries cached copies of everything a list item
+// shows (the author names, the tag names, the review counters and the price
+// after promotion). A page is ordered by a (sort key, id) pair that one
+// index per sort serves, and paged by keyset: it starts after the position
+// of the previous page's last book, so a page 1,000 pages deep costs what
+// the first one does. There is no OFFSET. The indexes also hold the columns
+// the filters test, so a filtered page is found in the index alone and only
+// its own books are read from the table.
+//
+// The indexes are migrations of the context (0008 onward);
+// docs/decisions.md says which serves what, and why.
+package listbooks
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/pgtx"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// ErrUnavailable reports that the database could not be reached or did not
+// answer in time. The driver's error is wrapped beside it, for the log.
+var ErrUnavailable = errs.New(errs.Unavailable, "the database is unavailable")
+
+// A Sort is an order of the book list. Every order ends with the book's id in
+// the same direction, so that no two books tie and paging is stable.
+type Sort uint8
+
+// The orders of the book list.
+const (
+	ByNewest    Sort = iota // newest book first: id descending (ids are UUIDv7, so creation order)
+	ByVotes                 // highest average votes first, books without reviews last
+	ByPublished             // newest publication date first
+	ByPrice                 // lowest actual price (after promotion) first
+	ByPriceDesc             // highest actual price first
+)
+
+// NumSorts is the number of sorts; every Sort below it is valid.
+const NumSorts = 5
+
+// A sortSpec is how a Sort reads in SQL.
+type sortSpec struct {
+	key  string // the sort key's SQL expression, "" for id alone
+	desc bool
+}
+
+var sorts = [NumSorts]sortSpec{
+	ByNewest:    {key: "", desc: true},
+	ByVotes:     {key: votesKey, desc: true},
+	ByPublished: {key: "published_on", desc: true},
+	ByPrice:     {key: "actual_price_cents", desc: false},
+	ByPriceDesc: {key: "actual_price_cents", desc: true},
+}
+
+// votesKey is the votes sort's key: the average votes, with -1 for a book
+// without reviews so that such books sort after every reviewed one (an
+// average is never below 0). The expression must match the index's
+// (migration 0008) character for character, or PostgreSQL cannot use it.
+const votesKey = "coalesce(average_votes, -1)"
+
+// yearKey is the leading expression of the year indexes, which serve the
+// year=YYYY filter under every sort but the publication date's.
+const yearKey = "extract(year FROM published_on)"
+
+// Valid reports whether s is one of the sorts above.
+func (s Sort) Valid() bool { return s < NumSorts }
+
+// A Filter narrows the list; the zero value keeps every book. Filters
+// combine with AND.
+type Filter struct {
+	// MinVotes keeps the books whose average votes are at least MinVotes;
+	// 0 keeps every book, reviewed or not.
+	MinVotes int
+	// Year keeps the books published in that year (1 to 9999); 0 keeps
+	// every book.
+	Year int
+	// PublishedAfter keeps the books published after that day (in its
+	// location): the upcoming books, for today. The zero time sets no
+	// bound.
+	PublishedAfter time.Time
+	// Tag keeps the books that carry that tag; "" keeps every book.
+	Tag string
+}
+
+// A Key is a book's position in a list: its id and the sort key of the
+// list's order. Only the field of the order in use matters; the others are
+// zero.
+type Key struct {
+	ID          uuid.UUID
+	Votes       float64   // ByVotes: the average votes, -1 for a book without reviews
+	PublishedOn time.Time // ByPublished: the publication date, midnight UTC
+	PriceCents  int64     // ByPrice and ByPriceDesc: the actual price
+	DeletedAt   time.Time // the deleted list: when the book was deleted
+}
+
+// KeyOf returns b's position in a list in order s.
+func (s Sort) KeyOf(b Book) Key {
+	k := Key{ID: b.ID}
+	switch s {
+	case ByVotes:
+		k.Votes = -1
+		if b.AverageVotes != nil {
+			k.Votes = *b.AverageVotes
+		}
+	case ByPublished:
+		k.PublishedOn = b.PublishedOn
+	case ByPrice, ByPriceDesc:
+		k.PriceCents = b.ActualPriceCents
+	}
+	return k
+}
+
+// DeletedKeyOf returns b's position in the list of deleted books.
+func DeletedKeyOf(b Book) Key {
+	return Key{ID: b.ID, DeletedAt: b.DeletedAt}
+}
+
+// A Query asks for one page of the book list.
+type Query struct {
+	Sort   Sort
+	Filter Filter
+	// After is the position of the previous page's last book; nil asks
+	// for the first page.
+	After *Key
+	// Limit is the most books to return, at least 1.
+	Limit int
+}
+
+// A Book is one row of the list: the cached columns of books.books, as a
+// list item shows them.
+type Book struct {
+	ID               uuid.UUID
+	Title            string
+	AuthorsString    string    // the author names in order, joined with ", "
+	PublishedOn      time.Time // midnight UTC
+	PriceCents       int64
+	ActualPriceCents int64
+	PromotionText    string // "" when the book has no promotion
+	ReviewsCount     int
+	AverageVotes     *float64  // nil when the book has no reviews
+	TagNames         []string  // sorted; never nil
+	DeletedAt        time.Time // UTC; zero for a book that is not deleted
+}
+
+// Queries runs the list's statements on a pool.
+type Queries struct {
+	pool *pgxpool.Pool
+}
+
+// New returns the list's queries over pool, whose database holds the books
+// context's migrations.
+func New(pool *pgxpool.Pool) *Queries {
+	return &Queries{pool: pool}
+}
+
+// columns are the columns of a Book in books.books b, in scan order.
+const columns = `b.id, b.title, b.authors_string, b.published_on, b.price_cents, b.actual_price_cents,
+	coalesce(b.promotion_text, ''), b.reviews_count, b.average_votes, b.tag_names, b.deleted_at`
+
+// Books returns one page of the public list: at most q.Limit books that are
+// not deleted, pass q.Filter and come after q.After in order q.Sort.
+func (q *Queries) Books(ctx context.Context, query Query) ([]Book, error) {
+	sql, args, err := booksSQL(query)
+	if err != nil {
+		return nil, err
+	}
+	return q.query(ctx, "list books", sql, args)
+}
+
+// Deleted returns one page of the soft-deleted books, the most recently
+// deleted first (ties by id, descending): at most limit books that come
+// after after, or from the first when after is nil.
+func (q *Queries) Deleted(ctx context.Context, after *Key, limit int) ([]Book, error) {
+	if limit < 1 {
+		return nil, fmt.Errorf("listbooks: limit %d, want at least 1", limit)
+	}
+	var (
+		where = "deleted_at IS NOT NULL"
+		args  []any
+	)
+	if after != nil {
+		where += " AND (deleted_at, id) < ($1, $2)"
+		args = append(args, after.DeletedAt, after.ID)
+	}
+	// The limit is written out, as in Books.
+	sql := "SELECT " + columns + "\nFROM books.books b\nWHERE " + where +
+		"\nORDER BY deleted_at DESC, id DESC\nLIMIT " + strconv.Itoa(limit)
+	return q.query(ctx, "list deleted books", sql, args)
+}
+
+// booksSQL builds the statement of one page of the public list and its
+// arguments.
+func booksSQL(query Query) (string, []any, error) {
+	if !query.Sort.Valid() {
+		return "", nil, fmt.Errorf("listbooks: unknown sort %d", query.Sort)
+	}
+	if query.Limit < 1 {
+		return "", nil, fmt.Errorf("listbooks: limit %d, want at least 1", query.Limit)
+	}
+	spec := sorts[query.Sort]
+	var (
+		where = []string{"deleted_at IS NULL"}
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	f := query.Filter
+	if f.MinVotes > 0 {
+		// Written as the votes sort's key, so that under that sort the
+		// filter is the start of the index range; no book without reviews
+		// passes, since its key is -1.
+		where = append(where, votesKey+" >= "+arg(float64(f.MinVotes)))
+	}
+	switch {
+	case f.Year == 0:
+	case query.Sort == ByPublished:
+		// A range of the sort's own index.
+		where = append(where, "published_on >= "+arg(time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC)),
+			"published_on < "+arg(time.Date(f.Year+1, 1, 1, 0, 0, 0, 0, time.UTC)))
+	default:
+		// The leading column of the sort's year index (0013 onward), an
+		// equality, so the year's books come in the sort's order. The
+		// expression must match the index's character for character.
+		where = append(where, yearKey+" = "+arg(f.Year))
+	}
+	if !f.PublishedAfter.IsZero() {
+		where = append(where, "published_on > "+arg(date(f.PublishedAfter)))
+	}
+	if f.Tag != "" {
+		// The cached copy of the book's tags, which every list index
+		// holds: the check reads nothing beyond the index entry, where a
+		// join to book_tags would cost an index probe per book; see
+		// docs/decisions.md.
+		// = ANY walks the array; @> would copy both arrays apart first,
+		// measured about half as fast per book.
+		where = append(where, arg(f.Tag)+"::text = ANY (tag_names)")
+	}
+	dir, cmp := " ASC", ">"
+	if spec.desc {
+		dir, cmp = " DESC", "<"
+	}
+	if a := query.After; a != nil {
+		if spec.key == "" {
+			where = append(where, "id "+cmp+" "+arg(a.ID))
+		} else {
+			// A row comparison on (key, id) is one index range start, which
+			// a pair of ORed conditions would not be.
+			var v any
+			switch query.Sort {
+			case ByVotes:
+				v = a.Votes
+			case ByPublished:
+				v = date(a.PublishedOn)
+			default:
+				v = a.PriceCents
+			}
+			where = append(where, "("+spec.key+", id) "+cmp+" ("+arg(v)+", "+arg(a.ID)+")")
+		}
+	}
+	// Two steps in one statement: the page's ids come from an index-only
+	// scan of the sort's covering index, which tests each book's filters
+	// on the index entry; then only those books are read from the table.
+	// A single-step query would read the row of every book the filters
+	// reject. The page keeps the index's order (a nested loop over it), so
+	// the outer ORDER BY costs no sort. The limit is written out, not a
+	// parameter: pgx prepares each statement, and PostgreSQL's generic plan
+	// for a statement with an unknown limit joins the whole table.
+	sel, inner, outer := "id", "id"+dir, "page.id"+dir
+	if spec.key != "" {
+		sel = "id, " + spec.key + " AS key"
+		inner = spec.key + dir + ", " + inner
+		outer = "page.key" + dir + ", " + outer
+	}
+	sql := "SELECT " + columns + "\nFROM (\n  SELECT " + sel + "\n  FROM books.books\n  WHERE " +
+		strings.Join(where, "\n    AND ") + "\n  ORDER BY " + inner + "\n  LIMIT " + strconv.Itoa(query.Limit) +
+		"\n) AS page\nJOIN books.books b ON b.id = page.id\nORDER BY " + outer + "\n"
+	return sql, args, nil
+}
+
+// date returns midnight UTC of t's calendar day (in t's location), the
+// time.Time that pgx sends as that date.
+func date(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func (q *Queries) query(ctx context.Context, op, sql string, args []any) ([]Book, error) {
+	rows, err := q.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	defer rows.Close()
+	books := make([]Book, 0, 16)
+	for rows.Next() {
+		var (
+			b       Book
+			deleted *time.Time
+		)
+		if err := rows.Scan(&b.ID, &b.Title, &b.AuthorsString, &b.PublishedOn, &b.PriceCents, &b.ActualPriceCents,
+			&b.PromotionText, &b.ReviewsCount, &b.AverageVotes, &b.TagNames, &deleted); err != nil {
+			// A column that does not fit its Go type is a bug, not an outage.
+			return nil, fmt.Errorf("books: %s: %w", op, err)
+		}
+		if b.TagNames == nil {
+			b.TagNames = []string{}
+		}
+		if deleted != nil {
+			b.DeletedAt = deleted.UTC()
+		}
+		b.PublishedOn = b.PublishedOn.UTC()
+		books = append(books, b)
+	}
+	return books, wrap(op, rows.Err())
+}
+
+// wrap names the operation that failed and marks the failures that mean the
+// database cannot do the work now (pgtx.Unavailable) as ErrUnavailable; any
+// other PostgreSQL error is a bug. It returns nil for nil.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if pgtx.Unavailable(err) {
+		return fmt.Errorf("books: %s: %w: %w", op, ErrUnavailable, err)
+	}
+	return fmt.Errorf("books: %s: %w", op, err)
+}

@@ -1,0 +1,428 @@
+package listbooks_test
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"example.com/bookapp/books/service/listbooks"
+	"example.com/bookapp/shared/errs"
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+)
+
+// TestListOrders checks each sort and some filters against orders worked out
+// by hand from the known data set, ties included.
+func TestListOrders(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	tests := []struct {
+		q    listbooks.Query
+		want []string
+	}{
+		{listbooks.Query{}, []string{"Juliet", "India", "Golf", "Foxtrot", "Echo", "Delta", "Charlie", "Bravo", "Alpha"}},
+		{listbooks.Query{Sort: "default"}, []string{"Juliet", "India", "Golf", "Foxtrot", "Echo", "Delta", "Charlie", "Bravo", "Alpha"}},
+		// 5, 4.33, 4, 3 (Foxtrot after Bravo by id, descending), 1.5, 0,
+		// then the books without reviews.
+		{listbooks.Query{Sort: "votes"}, []string{"Alpha", "Echo", "Juliet", "Foxtrot", "Bravo", "India", "Golf", "Delta", "Charlie"}},
+		{listbooks.Query{Sort: "published"}, []string{"India", "Delta", "Golf", "Echo", "Bravo", "Charlie", "Juliet", "Alpha", "Foxtrot"}},
+		// Actual prices: Bravo and Juliet are on promotion.
+		{listbooks.Query{Sort: "price"}, []string{"Golf", "Bravo", "Echo", "Foxtrot", "India", "Juliet", "Alpha", "Delta", "Charlie"}},
+		{listbooks.Query{Sort: "price_desc"}, []string{"Charlie", "Delta", "Alpha", "Juliet", "India", "Foxtrot", "Echo", "Bravo", "Golf"}},
+		{listbooks.Query{Votes: "4"}, []string{"Juliet", "Echo", "Alpha"}},
+		{listbooks.Query{Votes: "3", Sort: "votes"}, []string{"Alpha", "Echo", "Juliet", "Foxtrot", "Bravo"}},
+		{listbooks.Query{Votes: "1", Sort: "price"}, []string{"Bravo", "Echo", "Foxtrot", "India", "Juliet", "Alpha"}},
+		{listbooks.Query{Year: "2021"}, []string{"Echo", "Charlie", "Bravo"}},
+		{listbooks.Query{Year: "2021", Sort: "published"}, []string{"Echo", "Bravo", "Charlie"}},
+		{listbooks.Query{Year: "2026"}, []string{"Golf", "Delta"}},
+		{listbooks.Query{Year: "upcoming"}, []string{"India", "Delta"}},
+		{listbooks.Query{Year: "upcoming", Sort: "price"}, []string{"India", "Delta"}},
+		{listbooks.Query{Year: "1999"}, []string{}},
+		{listbooks.Query{Tag: "Go"}, []string{"Juliet", "Golf", "Delta", "Bravo", "Alpha"}},
+		{listbooks.Query{Tag: "Go", Votes: "3", Sort: "price"}, []string{"Bravo", "Juliet", "Alpha"}},
+		{listbooks.Query{Tag: "Go", Year: "2021"}, []string{"Bravo"}},
+		{listbooks.Query{Tag: "Databases", Sort: "votes"}, []string{"Delta", "Charlie"}},
+		{listbooks.Query{Tag: "go"}, []string{}}, // tags are case-sensitive
+		{listbooks.Query{Tag: "No such tag"}, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%+v", tt.q), func(t *testing.T) {
+			page, err := f.svc.List(context.Background(), tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := gocmp.Diff(tt.want, f.titles(page.Items)); diff != "" {
+				t.Errorf("titles (-want +got):\n%s", diff)
+			}
+			if page.NextCursor != "" {
+				t.Errorf("NextCursor = %q on the only page", page.NextCursor)
+			}
+			// The test's own model of the list agrees, so the exhaustive
+			// test below checks against something checked.
+			if diff := gocmp.Diff(tt.want, f.expect(tt.q)); diff != "" {
+				t.Errorf("the test's model disagrees (-hand +model):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestListEveryCombination walks every sort with every combination of
+// filters, one and two books per page, and compares the whole walk with the
+// test's model of the list.
+func TestListEveryCombination(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for _, sort := range []string{"", "votes", "published", "price", "price_desc"} {
+		for _, votes := range []string{"", "1", "2", "3", "4"} {
+			for _, year := range []string{"", "2021", "2026", "upcoming", "1999"} {
+				for _, tag := range []string{"", "Go", "Databases", "Testing", "Nope"} {
+					q := listbooks.Query{Sort: sort, Votes: votes, Year: year, Tag: tag}
+					want := f.expect(q)
+					for _, size := range []string{"1", "2"} {
+						q.PageSize = size
+						got := f.titles(f.walk(t, q, nil))
+						if diff := gocmp.Diff(want, got); diff != "" {
+							t.Errorf("%+v (-want +got):\n%s", q, diff)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestListItem checks every field of an item.
+func TestListItem(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	page, err := f.svc.List(context.Background(), listbooks.Query{Sort: "price_desc", PageSize: "4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	avg := func(v float64) *float64 { return &v }
+	want := []listbooks.Item{
+		{ID: f.ids["Charlie"], Title: "Charlie", Authors: "Cora Date", PublishedOn: time.Date(2021, 1, 10, 0, 0, 0, 0, time.UTC),
+			PriceCents: 3000, ActualPriceCents: 3000, ReviewsCount: 0, AverageVotes: nil, Tags: []string{"Databases"}},
+		{ID: f.ids["Delta"], Title: "Delta", Authors: "Cora Date, Ada Byron", PublishedOn: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC),
+			PriceCents: 2500, ActualPriceCents: 2500, Tags: []string{"Databases", "Go"}},
+		{ID: f.ids["Alpha"], Title: "Alpha", Authors: "Ada Byron, Ben Kernighan", PublishedOn: time.Date(2019, 3, 1, 0, 0, 0, 0, time.UTC),
+			PriceCents: 2000, ActualPriceCents: 2000, ReviewsCount: 2, AverageVotes: avg(5), Tags: []string{"Architecture", "Go"}},
+		{ID: f.ids["Juliet"], Title: "Juliet", Authors: "Ida Ives, Ada Byron", PublishedOn: time.Date(2020, 2, 29, 0, 0, 0, 0, time.UTC),
+			PriceCents: 9999, ActualPriceCents: 1500, PromotionalText: "Half price", ReviewsCount: 1, AverageVotes: avg(4), Tags: []string{"Go", "Testing"}},
+	}
+	if diff := gocmp.Diff(want, page.Items); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
+	}
+	if page.NextCursor == "" {
+		t.Error("no NextCursor, but there are more books")
+	}
+	// A book without tags has an empty list, not nil (JSON [] not null).
+	page, err = f.svc.List(context.Background(), listbooks.Query{Sort: "published", Year: "2018"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 1 || page.Items[0].Tags == nil || len(page.Items[0].Tags) != 0 {
+		t.Errorf("Foxtrot's tags = %#v, want an empty slice", page.Items)
+	}
+	if page.Items[0].AverageVotes == nil || *page.Items[0].AverageVotes != 3 || page.Items[0].ReviewsCount != 2 {
+		t.Errorf("Foxtrot = %+v, want 2 reviews averaging 3", page.Items[0])
+	}
+}
+
+// TestListWalkWhileBooksArrive inserts books between pages, with sort keys
+// that fall before, after and inside the pages already read: the walk must
+// still return every book that was there at the start exactly once, and no
+// book twice.
+func TestListWalkWhileBooksArrive(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for _, sort := range []string{"", "votes", "published", "price", "price_desc"} {
+		t.Run(sort, func(t *testing.T) {
+			before := f.expect(listbooks.Query{Sort: sort})
+			n := 0
+			items := f.walk(t, listbooks.Query{Sort: sort, PageSize: "3"}, func(page int) {
+				if page > 2 {
+					return // books arriving at the end on every page would never let the walk end
+				}
+				for _, b := range []fixtureBook{
+					{published: "2019-06-01", price: 1500, promo: -1, stars: []int{4}, tags: []string{"Go"}},
+					{published: "2030-01-01", price: 1, promo: -1, stars: []int{5}},
+					{published: "1990-01-01", price: 99999, promo: -1},
+				} {
+					n++
+					b.title = fmt.Sprintf("New %s %d", sort, n)
+					b.authors = []string{"Nia New"}
+					f.insert(t, b, today)
+				}
+			})
+			seen := make(map[uuid.UUID]int)
+			for _, it := range items {
+				seen[it.ID]++
+			}
+			for id, k := range seen {
+				if k != 1 {
+					t.Errorf("%s listed %d times", f.books[id].title, k)
+				}
+			}
+			for _, title := range before {
+				if seen[f.ids[title]] != 1 {
+					t.Errorf("%s, there from the start, listed %d times", title, seen[f.ids[title]])
+				}
+			}
+			if n == 0 {
+				t.Error("no page break: nothing was inserted")
+			}
+		})
+	}
+}
+
+// TestListValidation checks that each bad parameter is named, alone or with
+// others, and that nothing is read.
+func TestListValidation(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	long := string(bytes.Repeat([]byte("x"), 101))
+	tests := []struct {
+		q    listbooks.Query
+		want []string
+	}{
+		{listbooks.Query{Sort: "title"}, []string{"sort"}},
+		{listbooks.Query{Sort: "Votes"}, []string{"sort"}},
+		{listbooks.Query{Votes: "0"}, []string{"votes"}},
+		{listbooks.Query{Votes: "5"}, []string{"votes"}},
+		{listbooks.Query{Votes: "+3"}, []string{"votes"}},
+		{listbooks.Query{Votes: "3.5"}, []string{"votes"}},
+		{listbooks.Query{Votes: "three"}, []string{"votes"}},
+		{listbooks.Query{Year: "21"}, []string{"year"}},
+		{listbooks.Query{Year: "0000"}, []string{"year"}},
+		{listbooks.Query{Year: "20210"}, []string{"year"}},
+		{listbooks.Query{Year: "-202"}, []string{"year"}},
+		{listbooks.Query{Year: "Upcoming"}, []string{"year"}},
+		{listbooks.Query{Tag: long}, []string{"tag"}},
+		{listbooks.Query{Tag: "Go\x00"}, []string{"tag"}},
+		{listbooks.Query{Tag: "\xff\xfe"}, []string{"tag"}},
+		{listbooks.Query{PageSize: "0"}, []string{"pageSize"}},
+		{listbooks.Query{PageSize: "1001"}, []string{"pageSize"}},
+		{listbooks.Query{PageSize: "-1"}, []string{"pageSize"}},
+		{listbooks.Query{PageSize: "99999999999999999999"}, []string{"pageSize"}},
+		{listbooks.Query{PageSize: " 10"}, []string{"pageSize"}},
+		{listbooks.Query{Cursor: "garbage!"}, []string{"cursor"}},
+		{listbooks.Query{Cursor: "AQE"}, []string{"cursor"}},
+		{listbooks.Query{Sort: "x", Votes: "9", Year: "y", Tag: long, PageSize: "x", Cursor: "x"}, []string{"cursor", "pageSize", "sort", "tag", "votes", "year"}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%+v", tt.q), func(t *testing.T) {
+			_, err := f.svc.List(context.Background(), tt.q)
+			if !errors.Is(err, errs.Invalid) {
+				t.Fatalf("List error = %v, want errs.Invalid", err)
+			}
+			if diff := gocmp.Diff(tt.want, slices.Sorted(maps.Keys(errs.FieldsOf(err)))); diff != "" {
+				t.Errorf("fields at fault (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// The bounds themselves are fine.
+	for _, q := range []listbooks.Query{{PageSize: "1"}, {PageSize: "1000"}, {Votes: "1"}, {Votes: "4"}, {Year: "0001"}, {Year: "9999"}, {Tag: string(bytes.Repeat([]byte("é"), 100))}} {
+		if _, err := f.svc.List(context.Background(), q); err != nil {
+			t.Errorf("List(%+v): %v", q, err)
+		}
+	}
+}
+
+// TestListCursorMisuse uses cursors with other parameters than they were
+// made for, from the other list, and altered: each is a bad cursor, never a
+// failure or another list's page.
+func TestListCursorMisuse(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	first, err := f.svc.List(ctx, listbooks.Query{Sort: "votes", Tag: "Go", PageSize: "2"})
+	if err != nil || first.NextCursor == "" {
+		t.Fatalf("first page: %v, cursor %q", err, first.NextCursor)
+	}
+	cur := first.NextCursor
+	// The same parameters, another page size: fine.
+	next, err := f.svc.List(ctx, listbooks.Query{Sort: "votes", Tag: "Go", PageSize: "10", Cursor: cur})
+	if err != nil {
+		t.Fatalf("same list, other page size: %v", err)
+	}
+	if diff := gocmp.Diff([]string{"Bravo", "Golf", "Delta"}, f.titles(next.Items)); diff != "" {
+		t.Errorf("second page (-want +got):\n%s", diff)
+	}
+	deleted, err := f.svc.ListDeleted(ctx, listbooks.DeletedQuery{PageSize: "1"})
+	if err != nil || deleted.NextCursor == "" {
+		t.Fatalf("deleted list: %v, cursor %q", err, deleted.NextCursor)
+	}
+	bad := []listbooks.Query{
+		{Sort: "price", Tag: "Go", Cursor: cur},
+		{Sort: "votes", Cursor: cur},
+		{Sort: "votes", Tag: "Testing", Cursor: cur},
+		{Sort: "votes", Tag: "Go", Votes: "1", Cursor: cur},
+		{Sort: "votes", Tag: "Go", Year: "2021", Cursor: cur},
+		{Sort: "votes", Tag: "Go", Cursor: deleted.NextCursor},
+		{Sort: "votes", Tag: "Go", Cursor: cur + "A"},
+		{Sort: "votes", Tag: "Go", Cursor: cur[:len(cur)-1]},
+		{Sort: "votes", Tag: "Go", Cursor: cur + "="},
+	}
+	// Every one-character change of the cursor, too.
+	for i := range len(cur) {
+		for _, c := range []byte{'A', '_', '0'} {
+			if cur[i] != c {
+				bad = append(bad, listbooks.Query{Sort: "votes", Tag: "Go", Cursor: cur[:i] + string(c) + cur[i+1:]})
+			}
+		}
+	}
+	for _, q := range bad {
+		page, err := f.svc.List(ctx, q)
+		if err == nil {
+			// A change that still decodes must be a valid position of the
+			// same list, so the page is a part of that list.
+			if !isSubsequence(f.titles(page.Items), f.expect(q)) {
+				t.Errorf("List(%+v) = %v, not part of the list", q, f.titles(page.Items))
+			}
+			continue
+		}
+		if !errors.Is(err, errs.Invalid) || slices.Collect(maps.Keys(errs.FieldsOf(err)))[0] != "cursor" || len(errs.FieldsOf(err)) != 1 {
+			t.Errorf("List(%+v) error = %v (fields %v), want errs.Invalid on cursor", q, err, errs.FieldsOf(err))
+		}
+	}
+	if _, err := f.svc.ListDeleted(ctx, listbooks.DeletedQuery{Cursor: cur}); !errors.Is(err, errs.Invalid) || errs.FieldsOf(err)["cursor"] == "" {
+		t.Errorf("ListDeleted with a public list's cursor: %v, want errs.Invalid on cursor", err)
+	}
+}
+
+// isSubsequence reports whether sub appears in list in order, contiguously.
+func isSubsequence(sub, list []string) bool {
+	for i := 0; i+len(sub) <= len(list); i++ {
+		if slices.Equal(sub, list[i:i+len(sub)]) {
+			return true
+		}
+	}
+	return len(sub) == 0
+}
+
+func TestListDeleted(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	page, err := f.svc.ListDeleted(ctx, listbooks.DeletedQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := gocmp.Diff([]string{"Kilo", "Hotel"}, f.titles(page.Items)); diff != "" {
+		t.Errorf("deleted books (-want +got):\n%s", diff)
+	}
+	if page.NextCursor != "" {
+		t.Errorf("NextCursor = %q on the only page", page.NextCursor)
+	}
+	if page.Items[1].AverageVotes == nil || *page.Items[1].AverageVotes != 5 || page.Items[1].Authors != "Gil Green" {
+		t.Errorf("Hotel = %+v", page.Items[1])
+	}
+	// Two books deleted at the same moment tie on time and break by id; one
+	// per page, the walk returns each deleted book once.
+	when := today.Add(time.Hour)
+	a := f.insert(t, fixtureBook{title: "Lima", published: "2020-01-01", price: 100, promo: -1, authors: []string{"L"}, deleted: true}, when)
+	b := f.insert(t, fixtureBook{title: "Mike", published: "2020-01-01", price: 100, promo: -1, authors: []string{"M"}, deleted: true}, when)
+	var got []string
+	q := listbooks.DeletedQuery{PageSize: "1"}
+	for range 10 {
+		page, err := f.svc.ListDeleted(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, f.titles(page.Items)...)
+		if page.NextCursor == "" {
+			break
+		}
+		q.Cursor = page.NextCursor
+	}
+	want := []string{"Mike", "Lima", "Kilo", "Hotel"}
+	if bytes.Compare(a[:], b[:]) > 0 {
+		t.Fatal("ids do not ascend")
+	}
+	if diff := gocmp.Diff(want, got); diff != "" {
+		t.Errorf("deleted books, one per page (-want +got):\n%s", diff)
+	}
+	for _, q := range []listbooks.DeletedQuery{{PageSize: "0"}, {Cursor: "%%%"}} {
+		if _, err := f.svc.ListDeleted(ctx, q); !errors.Is(err, errs.Invalid) {
+			t.Errorf("ListDeleted(%+v) error = %v, want errs.Invalid", q, err)
+		}
+	}
+}
+
+// expect is the test's model of the list: the titles of the known books
+// (and any inserted since) that q keeps, in q's order. It ignores the page
+// size and cursor.
+func (f *fixture) expect(q listbooks.Query) []string {
+	type row struct {
+		id   uuid.UUID
+		b    fixtureBook
+		avg  float64 // -1 without reviews
+		date string
+	}
+	var rows []row
+	for id, b := range f.books {
+		r := row{id: id, b: b, avg: -1, date: b.published}
+		if len(b.stars) > 0 {
+			sum := 0
+			for _, s := range b.stars {
+				sum += s
+			}
+			r.avg = float64(sum) / float64(len(b.stars))
+		}
+		switch {
+		case b.deleted:
+			continue
+		case q.Votes != "" && r.avg < float64(mustAtoi(q.Votes)):
+			continue
+		case q.Year == "upcoming" && r.date <= today.Format(time.DateOnly):
+			continue
+		case q.Year != "" && q.Year != "upcoming" && r.date[:4] != q.Year:
+			continue
+		case q.Tag != "" && !slices.Contains(b.tags, q.Tag):
+			continue
+		}
+		rows = append(rows, r)
+	}
+	actual := func(b fixtureBook) int64 {
+		if b.promo >= 0 {
+			return b.promo
+		}
+		return b.price
+	}
+	byID := func(a, b row) int { return bytes.Compare(a.id[:], b.id[:]) }
+	slices.SortFunc(rows, func(a, b row) int {
+		switch q.Sort {
+		case "votes":
+			return -cmp.Or(cmp.Compare(a.avg, b.avg), byID(a, b))
+		case "published":
+			return -cmp.Or(cmp.Compare(a.date, b.date), byID(a, b))
+		case "price":
+			return cmp.Or(cmp.Compare(actual(a.b), actual(b.b)), byID(a, b))
+		case "price_desc":
+			return -cmp.Or(cmp.Compare(actual(a.b), actual(b.b)), byID(a, b))
+		default:
+			return -byID(a, b)
+		}
+	})
+	titles := []string{}
+	for _, r := range rows {
+		titles = append(titles, r.b.title)
+	}
+	return titles
+}
+
+func mustAtoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
