@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -76,7 +77,13 @@ func decodeError(err error, body []byte) error {
 		}
 		return invalid("A field has the wrong type.", map[string]string{field: "must be " + jsonType(typ.Type.Kind().String())})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		if n, err := strconv.Unquote(name); err == nil {
+			name = n // the decoder quotes the name Go-style
+		}
+		if name == "" {
+			return invalid("The request body has a field with an empty name.", nil)
+		}
 		field := keyPath(body, name)
 		if field == "" {
 			field = name
@@ -149,7 +156,9 @@ func path(stack []frame) string {
 	var b strings.Builder
 	for _, f := range stack {
 		if f.array {
-			fmt.Fprintf(&b, "[%d]", max(f.index, 0))
+			if f.index >= 0 { // -1: the array itself, before its first element
+				fmt.Fprintf(&b, "[%d]", f.index)
+			}
 		} else if f.key != "" {
 			if b.Len() > 0 {
 				b.WriteByte('.')
