@@ -2,14 +2,21 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"example.com/bookapp/app/httpapi"
+	"example.com/bookapp/books"
+	"example.com/bookapp/orders"
+	"example.com/bookapp/shared/broker"
 	"example.com/bookapp/shared/testdb"
 	"example.com/bookapp/users"
 )
@@ -19,19 +26,48 @@ import (
 var cheapHashing = users.HashingParams{MemoryKiB: 64, Iterations: 1, Parallelism: 1}
 
 // newServer serves the real router over a fresh database with every context's
-// migrations.
+// migrations, the contexts wired as the app wires them (orders asks books
+// through a verified broker and users through the address contract).
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	pool := testdb.New(t, users.Migrations())
+	srv, _ := newServerAt(t, nil)
+	return srv
+}
+
+// newServerAt is newServer with the orders context's clock set to now (nil:
+// time.Now); it also returns the database's pool.
+func newServerAt(t *testing.T, now func() time.Time) (*httptest.Server, *pgxpool.Pool) {
+	t.Helper()
+	pool := testdb.New(t, users.Migrations(), books.Migrations(), orders.Migrations())
 	usersModule := users.New(pool, users.Options{PasswordHashing: cheapHashing})
+	if err := usersModule.EnsureAdmin(context.Background(), adminEmail, password, "Ada Admin"); err != nil {
+		t.Fatalf("EnsureAdmin: %v", err)
+	}
+	booksModule := books.New(pool, books.Options{})
+	b := broker.New()
+	if err := booksModule.RegisterHandlers(b); err != nil {
+		t.Fatalf("books.RegisterHandlers: %v", err)
+	}
+	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{Now: now})
+	if err := b.Verify(); err != nil {
+		t.Fatalf("broker.Verify: %v", err)
+	}
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{
 		Log:   slog.New(slog.DiscardHandler),
 		DB:    pool,
 		Users: usersModule.Service(),
+
+		Books:     booksModule.Service(),
+		BookLists: booksModule.Lists(),
+		Orders:    ordersModule.Service(),
 	}))
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, pool
 }
+
+// adminEmail is the administrator every test server has; it signs in with
+// password, like the customers the tests register.
+const adminEmail = "admin@example.com"
 
 // response is a decoded answer: status, headers, raw body.
 type response struct {
@@ -101,6 +137,7 @@ func do(t *testing.T, srv *httptest.Server, method, path, token string, body any
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkContract(t, req, resp.StatusCode, resp.Header, b) // every answer is one openapi.json describes
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -64,6 +65,19 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 					Detail: "An unexpected error occurred; quote the request id when reporting it."})
 			}()
 			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// withDeadline gives each request's context a deadline d from its start, so
+// that nothing done for one request hangs: a database call still running then
+// is cancelled and answered 503, and its connection goes back to the pool.
+func withDeadline(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
 }

@@ -12,8 +12,13 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"example.com/bookapp/app/httpapi/booksapi"
+	"example.com/bookapp/app/httpapi/ordersapi"
 	"example.com/bookapp/app/httpapi/usersapi"
 	"example.com/bookapp/app/web"
+	booksservice "example.com/bookapp/books/service"
+	"example.com/bookapp/books/service/listbooks"
+	ordersservice "example.com/bookapp/orders/service"
 	usersservice "example.com/bookapp/users/service"
 )
 
@@ -27,16 +32,41 @@ type Deps struct {
 	Log   *slog.Logger
 	DB    Pinger
 	Users *usersservice.Service
+	// Books is the books context's use cases, BookLists its book lists.
+	Books     *booksservice.Service
+	BookLists *listbooks.Service
+	// Orders is the orders context's use cases.
+	Orders *ordersservice.Service
+
+	// Metrics counts and times every request and serves GET /metrics; nil
+	// gives the API metrics of its own, without pool statistics.
+	Metrics *Metrics
+	// RequestTimeout bounds each request's context, and with it the
+	// database work done for the request; 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout is how long a request may work before its context
+// ends and its database calls give up (503).
+const DefaultRequestTimeout = 10 * time.Second
 
 // New returns the API's router, for an app whose start-up (database,
 // migrations, contexts) is done.
 func New(d Deps) http.Handler {
-	r := newRouter(d.Log)
+	if d.Metrics == nil {
+		d.Metrics = NewMetrics(nil)
+	}
+	if d.RequestTimeout <= 0 {
+		d.RequestTimeout = DefaultRequestTimeout
+	}
+	r := newRouter(d.Log, d.Metrics, d.RequestTimeout)
 	r.Get("/readyz", readyz(d.DB))
+	r.Method(http.MethodGet, "/metrics", d.Metrics.Handler())
 	r.Group(func(r chi.Router) {
 		r.Use(web.Authenticate(d.Users, d.Log))
 		usersapi.Routes(r, d.Users, d.Log)
+		booksapi.Routes(r, d.Books, d.BookLists, d.Log)
+		ordersapi.Routes(r, d.Orders, d.Log)
 	})
 	return r
 }
@@ -44,7 +74,7 @@ func New(d Deps) http.Handler {
 // Starting returns the router served while start-up is still under way:
 // /healthz answers, /readyz and everything else get 503 with Retry-After.
 func Starting(log *slog.Logger) http.Handler {
-	r := newRouter(log)
+	r := newRouter(log, nil, 0)
 	starting := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "1")
 		web.WriteProblem(w, r, web.Problem{Status: http.StatusServiceUnavailable,
@@ -56,10 +86,19 @@ func Starting(log *slog.Logger) http.Handler {
 	return r
 }
 
-// newRouter builds the routes both phases share.
-func newRouter(log *slog.Logger) *chi.Mux {
+// newRouter builds the routes both phases share. Requests are counted by m
+// (unless nil) and given a deadline of timeout (unless 0); both wrap the whole
+// router, so every route mounted later is covered.
+func newRouter(log *slog.Logger, m *Metrics, timeout time.Duration) *chi.Mux {
 	r := chi.NewRouter()
-	r.Use(web.WithRequestID, logRequests(log), recoverPanics(log))
+	r.Use(web.WithRequestID)
+	if m != nil {
+		r.Use(m.instrument) // outside recoverPanics, so a panic counts as the 500 it becomes
+	}
+	r.Use(logRequests(log), recoverPanics(log))
+	if timeout > 0 {
+		r.Use(withDeadline(timeout))
+	}
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		web.WriteProblem(w, r, web.Problem{Status: http.StatusNotFound, Detail: "No such resource."})
 	})
@@ -68,6 +107,7 @@ func newRouter(log *slog.Logger) *chi.Mux {
 			Detail: "The resource does not support the " + r.Method + " method."})
 	})
 	r.Get("/healthz", healthz)
+	r.Get("/openapi.json", openAPI)
 	return r
 }
 

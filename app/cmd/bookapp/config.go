@@ -17,6 +17,7 @@ type config struct {
 	addr            string
 	logLevel        slog.Level
 	shutdownTimeout time.Duration
+	requestTimeout  time.Duration
 	tokenTTL        time.Duration
 	dbWait          time.Duration
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -59,10 +61,24 @@ func openDB(ctx context.Context, cfg *config, log *slog.Logger) (*pgxpool.Pool, 
 		stopCluster()
 		return nil, nil, usageError{fmt.Sprintf("invalid database URL: %v", err)} // pgx masks the password
 	}
+	// While the database is away, requests must fail fast (503) rather than
+	// wait for TCP to give up: a connection attempt gets a second (a
+	// connect_timeout in the URL wins), and so does the liveness ping the
+	// pool sends on a connection that sat idle before handing it out
+	// (pool_ping_timeout wins). Connections the server closed are then
+	// dropped, and new ones are made as soon as it is back.
 	if pcfg.ConnConfig.ConnectTimeout == 0 {
-		// An unreachable host must fail a request fast, not wait for TCP to
-		// give up; a connect_timeout in the URL wins.
-		pcfg.ConnConfig.ConnectTimeout = 5 * time.Second
+		pcfg.ConnConfig.ConnectTimeout = time.Second
+	}
+	if pcfg.PingTimeout == 0 {
+		pcfg.PingTimeout = time.Second
+	}
+	// pgxpool's default of max(4, cores) connections makes requests queue for
+	// a connection while PostgreSQL, on the same cores, still has CPU to
+	// spare; four per core keeps it busy without thrashing. A pool_max_conns
+	// in the URL wins.
+	if !strings.Contains(url, "pool_max_conns") {
+		pcfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {

@@ -3,6 +3,8 @@
 //
 //	bookapp serve     migrate, then serve HTTP until SIGINT or SIGTERM
 //	bookapp migrate   apply every context's pending migrations and exit
+//	bookapp seed      top the catalogue up to -books books of demo data
+//	bookapp books     check-cache [-fix]: check (and repair) the books' cached columns
 //	bookapp version   print the version
 //
 // Configuration comes from the environment (DATABASE_URL, BOOKAPP_ADDR,
@@ -56,6 +58,8 @@ Usage:
 Commands:
   serve     apply pending migrations, then serve the HTTP API until SIGINT/SIGTERM
   migrate   apply every context's pending migrations and exit
+  seed      apply pending migrations, then top the catalogue up to -books N demo books
+  books     the books context's admin commands: 'bookapp books check-cache [-fix]'
   version   print the version and exit
 
 Run 'bookapp <command> -h' for the flags of a command.
@@ -73,6 +77,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
 		return migrateCmd(ctx, rest, getenv, stdout, stderr)
+	case "seed":
+		return seedCmd(ctx, rest, getenv, stdout, stderr)
+	case "books":
+		return booksCmd(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		return versionCmd(rest, stdout, stderr)
 	case "-h", "-help", "--help", "help":

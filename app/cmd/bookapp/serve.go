@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"example.com/bookapp/app/httpapi"
+	"example.com/bookapp/books"
+	"example.com/bookapp/orders"
+	"example.com/bookapp/shared/broker"
 	"example.com/bookapp/users"
 )
 
@@ -30,6 +33,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		"how long a sign-in token stays valid (env BOOKAPP_TOKEN_TTL)")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 15*time.Second,
 		"how long in-flight requests may take to finish after SIGINT/SIGTERM")
+	fs.DurationVar(&cfg.requestTimeout, "request-timeout",
+		envDuration(getenv, "BOOKAPP_REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout),
+		"how long a request may work before its database calls give up with 503 (env BOOKAPP_REQUEST_TIMEOUT)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -43,6 +49,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if cfg.tokenTTL <= 0 {
 		return usageError{"the token lifetime must be positive"}
+	}
+	if v := getenv("BOOKAPP_REQUEST_TIMEOUT"); v != "" {
+		if _, err := time.ParseDuration(v); err != nil {
+			return usageError{fmt.Sprintf("invalid BOOKAPP_REQUEST_TIMEOUT %q: want a duration such as 10s", v)}
+		}
+	}
+	if cfg.requestTimeout <= 0 {
+		return usageError{"the request timeout must be positive"}
 	}
 	log := cfg.logger(stdout)
 
@@ -88,14 +102,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return failed(err)
 	}
 	defer closeDB()
+	metrics := httpapi.NewMetrics(pool)
 	if err := migrateAll(ctx, pool, log); err != nil {
 		return failed(err)
 	}
 	usersModule := users.New(pool, users.Options{TokenTTL: cfg.tokenTTL})
+	booksModule := books.New(pool, books.Options{})
 	if err := ensureAdmin(ctx, usersModule, &cfg, getenv, stderr, log); err != nil {
 		return failed(err)
 	}
-	api := httpapi.New(httpapi.Deps{Log: log, DB: pool, Users: usersModule.Service()})
+	// The contexts meet only here: orders asks books through the broker and
+	// users through the address contract.
+	b := broker.New(broker.WithObserver(metrics.ObserveAsk))
+	if err := booksModule.RegisterHandlers(b); err != nil {
+		return failed(fmt.Errorf("register the books context's broker handlers: %w", err))
+	}
+	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{})
+	if err := verifyBroker(b); err != nil {
+		return failed(err)
+	}
+	api := httpapi.New(httpapi.Deps{Log: log, DB: pool, Metrics: metrics, RequestTimeout: cfg.requestTimeout, Users: usersModule.Service(),
+		Books: booksModule.Service(), BookLists: booksModule.Lists(), Orders: ordersModule.Service()})
 	current.Store(&api)
 	url := displayURL(ln.Addr())
 	log.Info("ready", slog.String("url", url))
@@ -110,6 +137,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// verifyBroker checks that every name a context asks the broker for has a
+// handler whose types map to the asker's, so that a broken contract between
+// contexts stops start-up, naming the name, instead of failing a customer's
+// request later.
+func verifyBroker(b *broker.Broker) error {
+	if err := b.Verify(); err != nil {
+		return fmt.Errorf("the contracts between contexts do not hold, so bookapp will not serve: %w", err)
+	}
 	return nil
 }
 
