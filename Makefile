@@ -7,12 +7,13 @@ PKGS        := $(addsuffix /...,$(addprefix ./,$(MODULES)))
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GO_TEST     ?= go test -race -count=1
 
-.PHONY: run test test-go archtest build lint fmt tidy clean help
+.PHONY: run test test-go archtest build lint fmt tidy clean help seed bench-books
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-run: build ## serve on :8080; without DATABASE_URL, with a development cluster in .devdata/
+run: build ## serve on :8080; without DATABASE_URL, with a development cluster in .devdata/ (1,000 demo books the first time)
+	./bin/bookapp seed -books 1000 -if-empty -log-level warn
 	./bin/bookapp serve
 
 test: ## start one throwaway PostgreSQL (unless DATABASE_URL is set), run every module's tests with -race, then archtest
@@ -41,3 +42,30 @@ tidy: ## go mod tidy in every module
 
 clean: ## remove build output (not the development database in .devdata/)
 	rm -rf bin
+
+# Demo data and the book list's benchmark.
+BOOKS ?= 1000
+
+seed: build ## top the catalogue up to BOOKS books of demo data (default 1,000); DATABASE_URL or .devdata/
+	./bin/bookapp seed -books $(BOOKS)
+
+bench-books: ## seed 100,000 and 500,000 books once into a cluster in .benchdata/, then time list pages (p50, p95)
+	cd books && BOOKAPP_BENCH_DIR='$(CURDIR)/.benchdata' go test -v -run '^$$' -bench '^BenchmarkList$$' -benchtime 300x -timeout 60m ./service/listbooks/
+
+# Load tests (scripts/loadtest.sh): a persistent cluster in .loaddata/ (or
+# DATABASE_URL) seeded with LOAD_BOOKS books once, bookapp served on
+# 127.0.0.1:8089 while loadgen measures it, then everything stopped.
+PROFILE    ?= smoke
+PAGE_SIZE  ?= 100
+LOAD_BOOKS ?= 100000
+
+.PHONY: loadtest bench-http loadgen
+
+loadtest: build loadgen ## the shop's scenario on 100,000 books: PROFILE=smoke|load, PAGE_SIZE=100; fails on missed thresholds
+	PROFILE='$(PROFILE)' PAGE_SIZE='$(PAGE_SIZE)' LOAD_BOOKS='$(LOAD_BOOKS)' ./scripts/loadtest.sh scenario
+
+bench-http: build loadgen ## req/s of the book list and one book at 50 connections, next to pgbench on the list's SELECT
+	LOAD_BOOKS='$(LOAD_BOOKS)' ./scripts/loadtest.sh bench-http
+
+loadgen: ## build bin/loadgen, the load generator
+	go build -o bin/loadgen ./app/cmd/loadgen

@@ -1,0 +1,12 @@
+-- The first page of GET /api/books?sort=votes&pageSize=100, as the app sends
+-- it: the statement built by books/persistence/listbooks (booksSQL, sort
+-- ByVotes, no filter, no cursor), with the service's limit of pageSize + 1
+-- (one more row says whether a next page exists). Run it with -M prepared,
+-- since pgx prepares and caches its statements too. Keep it in step with
+-- listbooks: `make bench-http` compares the endpoint with this.
+SELECT id, title, authors_string, published_on, price_cents, actual_price_cents,
+	coalesce(promotion_text, ''), reviews_count, average_votes, tag_names, deleted_at
+FROM books.books
+WHERE deleted_at IS NULL
+ORDER BY coalesce(average_votes, -1) DESC, id DESC
+LIMIT 101;
