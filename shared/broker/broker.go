@@ -109,7 +109,12 @@ func Handle[Req, Rep any](b *Broker, name string, h func(ctx context.Context, re
 // and reply types: the asker side of a broker contract, called from the
 // asking context's setup while the app is wired. It checks nothing itself;
 // Verify does, once every context has registered.
-func Expect[Req, Rep any](b *Broker, name string) {
+//
+// Expect returns an Asker for name and these types, whose Ask skips the
+// lookup by name that the package's Ask makes on every call. A context that
+// keeps it needs no name at run time; one that ignores it can still call
+// Ask.
+func Expect[Req, Rep any](b *Broker, name string) *Asker[Req, Rep] {
 	at := "unknown caller"
 	if _, file, line, ok := runtime.Caller(1); ok {
 		at = fmt.Sprintf("%s:%d", file, line)
@@ -124,6 +129,7 @@ func Expect[Req, Rep any](b *Broker, name string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.expects = append(b.expects, x)
+	return &Asker[Req, Rep]{b: b, name: name}
 }
 
 // Verify checks every Expect so far: that its name has a handler and that
@@ -185,17 +191,70 @@ func Ask[Req, Rep any](ctx context.Context, b *Broker, name string, req Req) (Re
 }
 
 func ask[Req, Rep any](ctx context.Context, b *Broker, name string, req Req) (Rep, error) {
-	var zero Rep
 	if err := ctx.Err(); err != nil {
-		return zero, err
+		return *new(Rep), err
 	}
 	r, err := lookup[Req, Rep](b, name)
 	if err != nil {
-		return zero, err
+		return *new(Rep), err
 	}
-	var rep Rep
+	return send[Req, Rep](ctx, r, req)
+}
+
+// Asker asks one name with one pair of types: the asker side of a broker
+// contract, as Expect returns it. Its Ask is the package's Ask without the
+// lookup by name: the route to the handler is found on the first Ask and
+// kept. Safe for concurrent use.
+//
+// A context can take the method value asker.Ask as its dependency, a plain
+// func(context.Context, Req) (Rep, error) that its tests can replace.
+type Asker[Req, Rep any] struct {
+	b     *Broker
+	name  string
+	route atomic.Pointer[route] // nil until a handler is found
+}
+
+// Ask is Ask(ctx, b, name, req) for the broker, name and types of a: it
+// behaves the same in every way, including the observer's report.
+func (a *Asker[Req, Rep]) Ask(ctx context.Context, req Req) (Rep, error) {
+	if a.b.observe == nil {
+		return a.ask(ctx, req)
+	}
+	start := time.Now()
+	rep, err := a.ask(ctx, req)
+	a.b.observe(a.name, time.Since(start), err)
+	return rep, err
+}
+
+func (a *Asker[Req, Rep]) ask(ctx context.Context, req Req) (Rep, error) {
+	if err := ctx.Err(); err != nil {
+		return *new(Rep), err
+	}
+	r := a.route.Load()
+	if r == nil {
+		found, err := lookup[Req, Rep](a.b, a.name)
+		if found == nil {
+			return *new(Rep), err // no handler yet: look again next time
+		}
+		// A handler is never replaced, so the route to it, and whether
+		// the types map, holds for good.
+		a.route.Store(found)
+		r = found
+	}
+	if r.err != nil {
+		return *new(Rep), r.err
+	}
+	return send[Req, Rep](ctx, r, req)
+}
+
+// send sends req along r, whose types map, and returns the reply.
+func send[Req, Rep any](ctx context.Context, r *route, req Req) (Rep, error) {
+	var (
+		rep Rep
+		err error
+	)
 	if r.direct { // the asker's types are the handler's: call it as it is
-		rep, err = invoke(ctx, name, r.h.fn.(func(context.Context, Req) (Rep, error)), req)
+		rep, err = invoke(ctx, r.h.name, r.h.fn.(func(context.Context, Req) (Rep, error)), req)
 	} else {
 		// The handler's types differ, so it sees the request and the
 		// reply through pointers, into a frame on the heap: the compiler
@@ -212,10 +271,10 @@ func ask[Req, Rep any](ctx context.Context, b *Broker, name string, req Req) (Re
 		r.frames.Put(f)
 	}
 	if cerr := ctx.Err(); cerr != nil {
-		return zero, cerr
+		return *new(Rep), cerr
 	}
 	if err != nil {
-		return zero, err
+		return *new(Rep), err
 	}
 	return rep, nil
 }

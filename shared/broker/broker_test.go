@@ -41,6 +41,104 @@ func TestAsk(t *testing.T) {
 	}
 }
 
+func TestAsker(t *testing.T) {
+	ctx := context.Background()
+	t.Run("asks like Ask, with mapped and identical types", func(t *testing.T) {
+		b := broker.New()
+		mustHandle(t, b, "books.title", title)
+		mapped := broker.Expect[struct{ ID int64 }, askRep](b, "books.title")
+		identical := broker.Expect[handReq, handRep](b, "books.title")
+		if err := b.Verify(); err != nil {
+			t.Fatal(err)
+		}
+		for i := range int64(3) { // the first ask finds the route, the others keep it
+			if got, err := mapped.Ask(ctx, struct{ ID int64 }{i}); err != nil || got != (askRep{fmt.Sprintf("book %d", i)}) {
+				t.Errorf("mapped Ask = %+v, %v, want book %d", got, err, i)
+			}
+			if got, err := identical.Ask(ctx, handReq{i}); err != nil || got != (handRep{fmt.Sprintf("book %d", i), "someone"}) {
+				t.Errorf("identical Ask = %+v, %v, want book %d by someone", got, err, i)
+			}
+		}
+	})
+	t.Run("its method value is a plain func dependency", func(t *testing.T) {
+		b := broker.New()
+		mustHandle(t, b, "books.title", title)
+		var titleOf func(context.Context, handReq) (askRep, error) = broker.Expect[handReq, askRep](b, "books.title").Ask
+		if got, err := titleOf(ctx, handReq{9}); err != nil || got.Title != "book 9" {
+			t.Errorf("titleOf = %+v, %v, want book 9", got, err)
+		}
+	})
+	t.Run("a handler registered after the first ask is found", func(t *testing.T) {
+		b := broker.New()
+		asker := broker.Expect[handReq, askRep](b, "books.title")
+		if _, err := asker.Ask(ctx, handReq{1}); !errors.Is(err, broker.ErrNoHandler) {
+			t.Fatalf("Ask before Handle = %v, want ErrNoHandler", err)
+		}
+		mustHandle(t, b, "books.title", title)
+		if got, err := asker.Ask(ctx, handReq{1}); err != nil || got.Title != "book 1" {
+			t.Errorf("Ask after Handle = %+v, %v, want book 1", got, err)
+		}
+	})
+	t.Run("types that do not map fail every ask", func(t *testing.T) {
+		b := broker.New()
+		mustHandle(t, b, "books.title", title)
+		asker := broker.Expect[struct{ ID string }, askRep](b, "books.title")
+		for range 2 { // the failed route is kept too
+			got, err := asker.Ask(ctx, struct{ ID string }{"1"})
+			var me *broker.MappingError
+			if !errors.As(err, &me) || me.Direction != "request" || got != (askRep{}) {
+				t.Errorf("Ask = %+v, %v, want the zero reply and a request *MappingError", got, err)
+			}
+		}
+	})
+	t.Run("errors, panics and a done context, as from Ask", func(t *testing.T) {
+		b := broker.New()
+		errNotFound := errors.New("not found")
+		called := 0
+		mustHandle(t, b, "books.title", func(_ context.Context, req handReq) (handRep, error) {
+			called++
+			switch req.ID {
+			case 1:
+				return handRep{Title: "partial"}, errNotFound
+			case 2:
+				panic("boom")
+			}
+			return handRep{Title: "ok"}, nil
+		})
+		asker := broker.Expect[handReq, askRep](b, "books.title")
+		if got, err := asker.Ask(ctx, handReq{1}); err != errNotFound || got != (askRep{}) {
+			t.Errorf("Ask = %+v, %v, want the zero reply and the handler's error", got, err)
+		}
+		var pe *broker.PanicError
+		if _, err := asker.Ask(ctx, handReq{2}); !errors.As(err, &pe) || pe.Name != "books.title" {
+			t.Errorf("Ask = %v, want a *PanicError naming books.title", err)
+		}
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := asker.Ask(done, handReq{3}); err != context.Canceled {
+			t.Errorf("Ask with a done context = %v, want context.Canceled", err)
+		}
+		if called != 2 {
+			t.Errorf("handler called %d times, want 2 (not with a done context)", called)
+		}
+	})
+	t.Run("the observer sees each ask by name", func(t *testing.T) {
+		var names []string
+		var errs []error
+		b := broker.New(broker.WithObserver(func(name string, _ time.Duration, err error) {
+			names = append(names, name)
+			errs = append(errs, err)
+		}))
+		mustHandle(t, b, "books.title", title)
+		_, _ = broker.Expect[handReq, askRep](b, "books.title").Ask(ctx, handReq{1})
+		_, _ = broker.Expect[handReq, askRep](b, "books.unknown").Ask(ctx, handReq{1})
+		if len(names) != 2 || names[0] != "books.title" || errs[0] != nil ||
+			names[1] != "books.unknown" || !errors.Is(errs[1], broker.ErrNoHandler) {
+			t.Errorf("observed %q with %v, want books.title with nil, books.unknown with ErrNoHandler", names, errs)
+		}
+	})
+}
+
 func TestHandleRejects(t *testing.T) {
 	b := broker.New()
 	mustHandle(t, b, "books.title", title)
@@ -388,6 +486,8 @@ func TestObserver(t *testing.T) {
 func TestConcurrentUse(t *testing.T) {
 	b := broker.New(broker.WithObserver(func(string, time.Duration, error) {}))
 	mustHandle(t, b, "books.title", title)
+	mapped := broker.Expect[struct{ ID int64 }, askRep](b, "books.title")
+	late := broker.Expect[struct{ ID int64 }, askRep](b, "books.late") // handled half way through
 	const goroutines, rounds = 16, 200
 	var wg sync.WaitGroup
 	errs := make(chan error, goroutines*rounds)
@@ -395,11 +495,15 @@ func TestConcurrentUse(t *testing.T) {
 		wg.Go(func() {
 			ctx := context.Background()
 			for i := range rounds {
-				switch g % 4 {
-				case 0: // ask with mapped types
+				switch g % 5 {
+				case 0: // ask with mapped types, by name and through an Asker
 					rep, err := broker.Ask[struct{ ID int64 }, askRep](ctx, b, "books.title", struct{ ID int64 }{int64(i)})
 					if err != nil || rep.Title != fmt.Sprintf("book %d", i) {
 						errs <- fmt.Errorf("mapped Ask = %+v, %v", rep, err)
+					}
+					rep, err = mapped.Ask(ctx, struct{ ID int64 }{int64(i)})
+					if err != nil || rep.Title != fmt.Sprintf("book %d", i) {
+						errs <- fmt.Errorf("mapped Asker.Ask = %+v, %v", rep, err)
 					}
 				case 1: // ask with the handler's types
 					rep, err := broker.Ask[handReq, handRep](ctx, b, "books.title", handReq{int64(i)})
@@ -420,8 +524,20 @@ func TestConcurrentUse(t *testing.T) {
 					if !errors.Is(err, broker.ErrDuplicateHandler) {
 						errs <- fmt.Errorf("duplicate Handle = %v", err)
 					}
-					if err := b.Verify(); err != nil {
-						errs <- err
+					for _, err := range leaves(b.Verify()) {
+						if !errors.Is(err, broker.ErrNoHandler) || !strings.Contains(err.Error(), `"books.late"`) {
+							errs <- err // only books.late may lack a handler, for a while
+						}
+					}
+				case 4: // ask an Asker whose handler arrives meanwhile
+					if g == 4 && i == rounds/2 {
+						if err := broker.Handle(b, "books.late", title); err != nil {
+							errs <- err
+						}
+					}
+					rep, err := late.Ask(ctx, struct{ ID int64 }{int64(i)})
+					if err != nil && !errors.Is(err, broker.ErrNoHandler) || err == nil && rep.Title != fmt.Sprintf("book %d", i) {
+						errs <- fmt.Errorf("late Asker.Ask = %+v, %v", rep, err)
 					}
 				}
 			}
@@ -431,5 +547,8 @@ func TestConcurrentUse(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+	if rep, err := late.Ask(context.Background(), struct{ ID int64 }{1}); err != nil || rep.Title != "book 1" {
+		t.Errorf("late Asker.Ask after the race = %+v, %v, want book 1", rep, err)
 	}
 }

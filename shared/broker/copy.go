@@ -27,7 +27,7 @@ type sliceHeader struct {
 // one wrapping ErrCycle, for a value that refers to itself.
 func (p *plan) run(dst, src unsafe.Pointer) (err error) {
 	if !p.recursive {
-		p.copy(dst, src, nil)
+		p.copy(dst, src, span{n: 1}, nil)
 		return nil
 	}
 	defer func() {
@@ -39,49 +39,87 @@ func (p *plan) run(dst, src unsafe.Pointer) (err error) {
 		}
 	}()
 	var w walk
-	p.copy(dst, src, &w)
+	p.copy(dst, src, span{n: 1}, &w)
 	return nil
 }
 
-// copy runs p's ops. w is nil unless p's types are recursive.
-func (p *plan) copy(dst, src unsafe.Pointer, w *walk) {
+// span is the values that a plan runs on: n values, each a stride after the
+// one before, on each side. That is one value (span{n: 1}: the strides do
+// not matter), or the elements of an array or slice.
+type span struct {
+	n        uintptr
+	dst, src uintptr // the strides, in bytes
+}
+
+// at returns the addresses of value i of sp, for the first at dst and src.
+func (sp span) at(dst, src unsafe.Pointer, i uintptr) (unsafe.Pointer, unsafe.Pointer) {
+	return unsafe.Add(dst, i*sp.dst), unsafe.Add(src, i*sp.src)
+}
+
+// copy runs p's ops on the values of sp, op by op: each op runs on every
+// value before the next op starts, so that a slice's elements cost one
+// dispatch per op, not one per op and element. w is nil unless p's types
+// are recursive.
+func (p *plan) copy(dst, src unsafe.Pointer, sp span, w *walk) {
 	for i := range p.ops {
 		o := &p.ops[i]
 		d, s := unsafe.Add(dst, o.dst), unsafe.Add(src, o.src)
 		switch o.code {
 		case opMove1:
-			*(*[1]byte)(d) = *(*[1]byte)(s)
+			assignEach[[1]byte](d, s, sp)
 		case opMove2:
-			*(*[2]byte)(d) = *(*[2]byte)(s)
+			assignEach[[2]byte](d, s, sp)
 		case opMove4:
-			*(*[4]byte)(d) = *(*[4]byte)(s)
+			assignEach[[4]byte](d, s, sp)
 		case opMove8:
-			*(*[8]byte)(d) = *(*[8]byte)(s)
+			assignEach[[8]byte](d, s, sp)
 		case opMove16:
-			*(*[16]byte)(d) = *(*[16]byte)(s)
+			assignEach[[16]byte](d, s, sp)
 		case opMoveN:
-			copy(unsafe.Slice((*byte)(d), o.size), unsafe.Slice((*byte)(s), o.size))
-		case opString:
-			*(*string)(d) = *(*string)(s)
-		case opWord:
-			*(*unsafe.Pointer)(d) = *(*unsafe.Pointer)(s)
-		case opSliceHeader:
-			*(*sliceHeader)(d) = *(*sliceHeader)(s)
-		case opIface:
-			*(*any)(d) = *(*any)(s)
-		case opNested:
-			o.sub.copy(d, s, w)
-		case opDeepArray:
-			for j := range o.size {
-				o.sub.copy(unsafe.Add(d, j*o.sub.dstSize), unsafe.Add(s, j*o.sub.srcSize), w)
+			for j := range sp.n {
+				dj, sj := sp.at(d, s, j)
+				copy(unsafe.Slice((*byte)(dj), o.size), unsafe.Slice((*byte)(sj), o.size))
 			}
-		case opDeepSlice:
-			copySlice(o, d, s, w)
-		case opDeepPointer:
-			copyPointer(o, d, s, w)
-		case opDeepMap:
-			copyMap(o, d, s, w)
+		case opString:
+			assignEach[string](d, s, sp)
+		case opWord:
+			assignEach[unsafe.Pointer](d, s, sp)
+		case opSliceHeader:
+			assignEach[sliceHeader](d, s, sp)
+		case opIface:
+			assignEach[any](d, s, sp)
+		case opNested:
+			o.sub.copy(d, s, sp, w) // at the same place in each value
+		default: // the deep ops, which allocate: value by value
+			for j := range sp.n {
+				dj, sj := sp.at(d, s, j)
+				o.copyDeep(dj, sj, w)
+			}
 		}
+	}
+}
+
+// assignEach assigns the T at src to the T at dst, in each value of sp. T is
+// the type of the op's memory, so that pointers are written with the
+// garbage collector's knowledge.
+func assignEach[T any](dst, src unsafe.Pointer, sp span) {
+	for i := range sp.n {
+		d, s := sp.at(dst, src, i)
+		*(*T)(d) = *(*T)(s)
+	}
+}
+
+// copyDeep runs a deep op on one value.
+func (o *op) copyDeep(d, s unsafe.Pointer, w *walk) {
+	switch o.code {
+	case opDeepArray:
+		o.sub.copy(d, s, span{n: o.size, dst: o.sub.dstSize, src: o.sub.srcSize}, w)
+	case opDeepSlice:
+		copySlice(o, d, s, w)
+	case opDeepPointer:
+		copyPointer(o, d, s, w)
+	case opDeepMap:
+		copyMap(o, d, s, w)
 	}
 }
 
@@ -98,9 +136,7 @@ func copySlice(o *op, d, s unsafe.Pointer, w *walk) {
 		copy(unsafe.Slice((*byte)(data), uintptr(n)*o.size), unsafe.Slice((*byte)(from.data), uintptr(n)*o.size))
 	default:
 		w.enter(from.data, o.sub)
-		for i := range uintptr(n) {
-			o.sub.copy(unsafe.Add(data, i*o.sub.dstSize), unsafe.Add(from.data, i*o.sub.srcSize), w)
-		}
+		o.sub.copy(data, from.data, span{n: uintptr(n), dst: o.sub.dstSize, src: o.sub.srcSize}, w)
 		w.leave(from.data, o.sub)
 	}
 	*(*sliceHeader)(d) = sliceHeader{data: data, len: n, cap: n}
@@ -125,7 +161,7 @@ func copyPointer(o *op, d, s unsafe.Pointer, w *walk) {
 	}
 	to := reflect.New(o.sub.dst).UnsafePointer()
 	w.enter(from, o.sub)
-	o.sub.copy(to, from, w)
+	o.sub.copy(to, from, span{n: 1}, w)
 	w.leave(from, o.sub)
 	*(*unsafe.Pointer)(d) = to
 }
@@ -147,8 +183,8 @@ func copyMap(o *op, d, s unsafe.Pointer, w *walk) {
 		sv.SetIterValue(it)
 		dk.SetZero()
 		dv.SetZero()
-		o.key.copy(dk.Addr().UnsafePointer(), sk.Addr().UnsafePointer(), w)
-		o.sub.copy(dv.Addr().UnsafePointer(), sv.Addr().UnsafePointer(), w)
+		o.key.copy(dk.Addr().UnsafePointer(), sk.Addr().UnsafePointer(), span{n: 1}, w)
+		o.sub.copy(dv.Addr().UnsafePointer(), sv.Addr().UnsafePointer(), span{n: 1}, w)
 		to.SetMapIndex(dk, dv)
 	}
 	w.leave(m, o.sub)

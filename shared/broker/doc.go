@@ -14,7 +14,7 @@
 //	err := broker.Handle(b, "books.for-order", lookup.BooksForOrder)
 //
 //	// orders' setup: the asker
-//	broker.Expect[bookRequest, bookReply](b, "books.for-order")
+//	booksForOrder := broker.Expect[bookRequest, bookReply](b, "books.for-order")
 //
 //	// app, once every context is set up and before serving
 //	if err := b.Verify(); err != nil {
@@ -22,6 +22,12 @@
 //	}
 //
 //	// orders, at run time
+//	reply, err := booksForOrder.Ask(ctx, req)
+//
+// Expect returns an Asker, which orders keeps (or hands its Ask method, a
+// plain function, to the code that needs the books). Asking by name works
+// too, at the cost of a lookup per call:
+//
 //	reply, err := broker.Ask[bookRequest, bookReply](ctx, b, "books.for-order", req)
 //
 // Name handlers after the providing context and what they answer
@@ -64,7 +70,8 @@
 //
 // The broker compiles each pair of types into a copy plan once, with
 // reflection, and keeps it. Verify compiles every expected route, so at run
-// time an Ask is a lookup, a call and the plan's copies: no JSON, no
+// time an Ask is a lookup (none through an Asker), a call and the plan's
+// copies: no JSON, no
 // reflection over fields, and no allocation but for the new memory of
 // slices, maps and pointers whose types differ.
 //

@@ -66,6 +66,43 @@ func Example() {
 	// book 2: book not found true
 }
 
+// An asker keeps the Asker that Expect returns and asks through it, without
+// naming the handler at run time. Its Ask method is a plain function, which
+// is all the code that needs the books has to know.
+func ExampleAsker() {
+	// In books.
+	type titleRequest struct{ ID int64 }
+	type titleReply struct{ Title string }
+	titleOf := func(_ context.Context, req titleRequest) (titleReply, error) {
+		return titleReply{Title: fmt.Sprintf("book %d", req.ID)}, nil
+	}
+
+	// In orders: its own types, and a dependency on a function.
+	type bookRequest struct{ ID int64 }
+	type bookReply struct{ Title string }
+	type invoicer struct {
+		bookTitle func(context.Context, bookRequest) (bookReply, error)
+	}
+
+	// In the app.
+	b := broker.New()
+	if err := broker.Handle(b, "books.title", titleOf); err != nil {
+		fmt.Println(err)
+		return
+	}
+	inv := invoicer{bookTitle: broker.Expect[bookRequest, bookReply](b, "books.title").Ask}
+	if err := b.Verify(); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	// In orders, at run time.
+	rep, err := inv.bookTitle(context.Background(), bookRequest{ID: 7})
+	fmt.Println(rep.Title, err)
+	// Output:
+	// book 7 <nil>
+}
+
 // An observer that logs asks slower than a threshold and failed ones; an app
 // would also record each duration in a histogram by name.
 func ExampleWithObserver() {

@@ -30,9 +30,15 @@ type fuzzAddress struct {
 	Zip    string
 }
 
+// fuzzLine has, besides plain fields, fields that are copied deep, so that
+// the ops that allocate run over the elements of Lines.
 type fuzzLine struct {
-	SKU string
-	Qty int32
+	SKU   string
+	Qty   int32
+	Tags  []string
+	Attrs map[string]int32
+	Alt   *fuzzAddress
+	Pair  [2]string
 }
 
 // The handler's type: the same field names in another order, with its own
@@ -54,8 +60,12 @@ type (
 	}
 	fuzzHandlerAddress struct{ Zip, Street string }
 	fuzzHandlerLine    struct {
-		Qty fuzzQty
-		SKU fuzzTag
+		Pair  [2]fuzzTag
+		Alt   *fuzzHandlerAddress
+		Attrs map[fuzzTag]fuzzQty
+		Tags  []fuzzTag
+		Qty   fuzzQty
+		SKU   fuzzTag
 	}
 	fuzzID    [16]byte
 	fuzzTag   string
@@ -64,7 +74,8 @@ type (
 )
 
 // FuzzRoundTrip sends an order built from random values to a handler that
-// echoes it back, and checks that it survives the two mappings.
+// echoes it back, by Ask and through an Asker, and checks that it survives
+// the two mappings.
 func FuzzRoundTrip(f *testing.F) {
 	f.Add("Ann", int64(4599), uint8(3), 0.25, true, []byte("gift wrap"), "new,sale", 2)
 	f.Add("", int64(0), uint8(0), 0.0, false, []byte(nil), "", 0)
@@ -77,7 +88,7 @@ func FuzzRoundTrip(f *testing.F) {
 	}); err != nil {
 		f.Fatal(err)
 	}
-	broker.Expect[fuzzOrder, fuzzOrder](b, "orders.echo")
+	asker := broker.Expect[fuzzOrder, fuzzOrder](b, "orders.echo")
 	if err := b.Verify(); err != nil {
 		f.Fatal(err)
 	}
@@ -96,21 +107,40 @@ func FuzzRoundTrip(f *testing.F) {
 			in.Address = &fuzzAddress{Street: customer, Zip: tags}
 		}
 		for i := range lines % 8 {
-			in.Lines = append(in.Lines, fuzzLine{SKU: tags, Qty: int32(i) * int32(small)})
+			l := fuzzLine{SKU: tags, Qty: int32(i) * int32(small), Pair: [2]string{customer, tags}}
+			if i%2 == 1 { // every other line has its deep fields set
+				l.Tags = in.Tags[:min(i, len(in.Tags))]
+				l.Attrs = in.Counts
+				l.Alt = &fuzzAddress{Street: tags, Zip: customer}
+			}
+			in.Lines = append(in.Lines, l)
 		}
 
-		out, err := broker.Ask[fuzzOrder, fuzzOrder](context.Background(), b, "orders.echo", in)
+		byName, err := broker.Ask[fuzzOrder, fuzzOrder](context.Background(), b, "orders.echo", in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if math.IsNaN(in.Ratio) && math.IsNaN(out.Ratio) {
-			in.Ratio, out.Ratio = 0, 0 // NaN survived, but NaN != NaN
+		byAsker, err := asker.Ask(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(out, in) {
-			t.Errorf("round trip changed the order:\n got %+v\nwant %+v", out, in)
+		want := in
+		if math.IsNaN(in.Ratio) {
+			want.Ratio = 0 // NaN != NaN, so checked apart
 		}
-		if len(in.Note) > 0 && &out.Note[0] == &in.Note[0] {
-			t.Error("Note came back sharing the request's memory; its type differs on the way, so it must be copied")
+		for how, out := range map[string]fuzzOrder{"Ask": byName, "Asker.Ask": byAsker} {
+			if math.IsNaN(in.Ratio) {
+				if !math.IsNaN(out.Ratio) {
+					t.Errorf("%s: Ratio NaN came back as %v", how, out.Ratio)
+				}
+				out.Ratio = 0
+			}
+			if !reflect.DeepEqual(out, want) {
+				t.Errorf("%s: round trip changed the order:\n got %+v\nwant %+v", how, out, want)
+			}
+			if len(in.Note) > 0 && &out.Note[0] == &in.Note[0] {
+				t.Errorf("%s: Note came back sharing the request's memory; its type differs on the way, so it must be copied", how)
+			}
 		}
 	})
 }

@@ -209,6 +209,83 @@ func TestMapping(t *testing.T) {
 				from{[]fromLine{{"a", 1}, {"b", 2}}, []currency{"EUR", "GBP"}, []int32{1, 2}},
 				to{[]toLine{{1, "a"}, {2, "b"}}, []string{"EUR", "GBP"}, []int32{1, 2}})
 		}},
+		{"slices of structs with fields of every kind", func(t *testing.T) {
+			// A slice's elements are copied op by op, each op over every
+			// element, so each kind of op is checked here on three
+			// elements, each different.
+			type dims struct{ W, H int16 }
+			type fromLine struct {
+				SKU   currency
+				Tags  []string
+				Note  *string
+				Attrs map[string]cents
+				Pair  [2]currency
+				Size  dims
+				Gift  bool
+				Small int16
+				Qty   int32
+				Odd   [3]byte
+				Any   any
+				Ch    chan int
+				IDs   []int
+				Price cents
+			}
+			type toLine struct {
+				Price int64
+				IDs   []int
+				Ch    chan int
+				Any   any
+				Odd   [3]byte
+				Qty   int32
+				Small int16
+				Gift  bool
+				Size  dims
+				Pair  [2]string
+				Attrs map[currency]int64
+				Note  *currency
+				Tags  []currency
+				SKU   string
+			}
+			type from struct{ Lines []fromLine }
+			type to struct{ Lines []toLine }
+			ch := make(chan int)
+			note, noteTo := "wrap it", currency("wrap it")
+			in := from{[]fromLine{
+				{"a", []string{"x", "y"}, &note, map[string]cents{"k": 1}, [2]currency{"p", "q"}, dims{1, 2}, true, -1, 7, [3]byte{1, 2, 3}, 1.5, ch, []int{4}, 4599},
+				{SKU: "b", Tags: []string{}, Attrs: map[string]cents{}, Small: 2, Odd: [3]byte{9}},
+				{"c", nil, nil, nil, [2]currency{"", "r"}, dims{-3, 4}, false, 3, -7, [3]byte{}, nil, nil, nil, -1},
+			}}
+			want := to{[]toLine{
+				{4599, []int{4}, ch, 1.5, [3]byte{1, 2, 3}, 7, -1, true, dims{1, 2}, [2]string{"p", "q"}, map[currency]int64{"k": 1}, &noteTo, []currency{"x", "y"}, "a"},
+				{SKU: "b", Tags: []currency{}, Attrs: map[currency]int64{}, Small: 2, Odd: [3]byte{9}},
+				{-1, nil, nil, nil, [3]byte{}, -7, 3, false, dims{-3, 4}, [2]string{"", "r"}, nil, nil, nil, "c"},
+			}}
+			wantMapped(t, in, want)
+		}},
+		{"slices of a recursive type entered half way", func(t *testing.T) {
+			// groupA's plan, compiled inside holderA's, refers to
+			// holderA's unfinished plan for Holder; here it runs over the
+			// elements of a slice.
+			type from struct {
+				Root   holderA
+				Groups []groupA
+			}
+			type to struct {
+				Root   holderB
+				Groups []groupB
+			}
+			in := from{Groups: []groupA{
+				{Name: "a", Holder: holderA{Group: &groupA{Name: "a1"}}},
+				{Name: "b"},
+				{Name: "c", Holder: holderA{Group: &groupA{Name: "c1", Holder: holderA{Group: &groupA{Name: "c2"}}}}},
+			}}
+			want := to{Groups: []groupB{
+				{Name: "a", Holder: holderB{Group: &groupB{Name: "a1"}}},
+				{Name: "b"},
+				{Name: "c", Holder: holderB{Group: &groupB{Name: "c1", Holder: holderB{Group: &groupB{Name: "c2"}}}}},
+			}}
+			wantMapped(t, in, want)
+		}},
 		{"nil slices stay nil, empty ones stay empty", func(t *testing.T) {
 			type from struct{ Nil, Empty []cents }
 			type to struct{ Nil, Empty []int64 }
