@@ -73,8 +73,8 @@ const seedLockKey = 0x626f6f6b_73656564 // "bookseed"
 // sequence, with their authors, tags and reviews. Each batch is one
 // transaction, so an interrupted run leaves whole books only and the next
 // run carries on. The cached columns of each book (author names, tag names,
-// review counters) are computed by SQL from the rows just loaded, in the
-// statement that inserts the book.
+// review counters) are computed by SQL from the batch's author, tag and
+// review rows, in the statement that inserts the book.
 func Seed(ctx context.Context, pool *pgxpool.Pool, opts Options) (Result, error) {
 	if opts.Books < 1 {
 		return Result{}, fmt.Errorf("demodata: %d books asked for, want at least 1", opts.Books)
@@ -138,8 +138,9 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, opts Options) (Result, error)
 	return res, nil
 }
 
-// A batch is the rows of a run of consecutive books, encoded for COPY into
-// the staging tables (see copyText).
+// A batch is the rows of a run of consecutive books, encoded for COPY (see
+// copyText): into the staging tables, and the reviews straight into
+// books.reviews.
 type batch struct {
 	books       copyText // id, title, description, published_on, publisher, price_cents, image_url, promotion_text, actual_price_cents, created_at
 	bookAuthors copyText // book_id, position, author_name
@@ -385,8 +386,11 @@ func (w *worker) load(ctx context.Context, j *job) error {
 	return wrap("commit books", tx.Commit(cctx))
 }
 
-// insert copies b into the staging tables and from there into the
-// catalogue.
+// insert copies b into the staging tables, inserts the books with their
+// cached columns and their author and tag rows from there, and copies the
+// reviews in once their books exist. A review's stars are staged on their
+// own for the counters: staging the whole reviews and inserting them from
+// there measured 15-20 % slower than copying them straight in.
 func insert(ctx context.Context, tx pgx.Tx, b *batch) error {
 	// Losing the last batches to a crash of the server is harmless
 	// (the next run adds them again), so a commit need not wait for
@@ -409,7 +413,8 @@ func insert(ctx context.Context, tx pgx.Tx, b *batch) error {
 	}
 	for _, sql := range []string{
 		// The cached columns, computed from the rows staged with the
-		// books, as the book's write path would keep them.
+		// books (the same rows the book gets below), as the book's write
+		// path would keep them.
 		`INSERT INTO books.books (id, title, description, published_on, publisher, price_cents, image_url,
 			promotion_text, actual_price_cents, authors_string, tag_names, reviews_count, votes_sum, created_at)
 		SELECT b.id, b.title, b.description, b.published_on, b.publisher, b.price_cents, b.image_url,
