@@ -22,9 +22,10 @@ import (
 //	  year      2 bytes (big endian; 0 = no filter, 1..9999, yearUpcoming)
 //	  tag       uvarint length, then that many bytes of UTF-8 ("" = no filter)
 //	  id        16 bytes
-//	  key       by sort: votes float64 bits (8 bytes), published date as days
-//	            since 1970-01-01 (int32, 4 bytes), price cents (int64, 8
-//	            bytes), nothing for newest
+//	  key       by sort: creation time as microseconds since 1970-01-01 UTC
+//	            (int64, 8 bytes) for newest, votes float64 bits (8 bytes),
+//	            published date as days since 1970-01-01 (int32, 4 bytes),
+//	            price cents (int64, 8 bytes)
 //	deleted list:
 //	  id        16 bytes
 //	  deletedAt microseconds since 1970-01-01 UTC (int64, 8 bytes)
@@ -85,6 +86,8 @@ func (c cursor) appendBinary(b []byte) []byte {
 		b = append(b, p.tag...)
 		b = append(b, c.after.ID[:]...)
 		switch p.sort {
+		case listbooks.ByNewest:
+			b = binary.BigEndian.AppendUint64(b, uint64(c.after.CreatedAt.UnixMicro()))
 		case listbooks.ByVotes:
 			b = binary.BigEndian.AppendUint64(b, math.Float64bits(c.after.Votes))
 		case listbooks.ByPublished:
@@ -142,6 +145,12 @@ func parseCursor(b []byte) (cursor, bool) {
 		}
 		copy(c.after.ID[:], r.bytes(16))
 		switch p.sort {
+		case listbooks.ByNewest:
+			t, ok := timestamp(r.uint64())
+			if !ok {
+				return c, false
+			}
+			c.after.CreatedAt = t
 		case listbooks.ByVotes:
 			v := math.Float64frombits(r.uint64())
 			if v != -1 && !(v >= 0 && v <= 5) { // also false for NaN
@@ -163,8 +172,8 @@ func parseCursor(b []byte) (cursor, bool) {
 		}
 	case listDeleted:
 		copy(c.after.ID[:], r.bytes(16))
-		t := time.UnixMicro(int64(r.uint64())).UTC()
-		if t.Before(minTime) || t.After(maxTime) {
+		t, ok := timestamp(r.uint64())
+		if !ok {
 			return c, false
 		}
 		c.after.DeletedAt = t
@@ -172,6 +181,12 @@ func parseCursor(b []byte) (cursor, bool) {
 		return c, false
 	}
 	return c, r.done()
+}
+
+// timestamp reads microseconds since 1970 as a time in years 1..9999.
+func timestamp(us uint64) (time.Time, bool) {
+	t := time.UnixMicro(int64(us)).UTC()
+	return t, !t.Before(minTime) && !t.After(maxTime)
 }
 
 func daysSinceEpoch(t time.Time) int64 {

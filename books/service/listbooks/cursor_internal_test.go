@@ -15,7 +15,7 @@ import (
 func cursorSamples() []cursor {
 	id := uuid.MustParse("0195d0c8-7c7e-7b1a-9f5e-3c2d1e0f4a5b")
 	return []cursor{
-		{list: listPublic, params: params{sort: listbooks.ByNewest}, after: listbooks.Key{ID: id}},
+		{list: listPublic, params: params{sort: listbooks.ByNewest}, after: listbooks.Key{ID: id, CreatedAt: time.Date(2026, 5, 6, 7, 8, 9, 123456000, time.UTC)}},
 		{list: listPublic, params: params{sort: listbooks.ByVotes, votes: 4, tag: "Go"}, after: listbooks.Key{ID: id, Votes: 4.333333333333333}},
 		{list: listPublic, params: params{sort: listbooks.ByVotes}, after: listbooks.Key{ID: id, Votes: -1}},
 		{list: listPublic, params: params{sort: listbooks.ByPublished, year: 2021}, after: listbooks.Key{ID: id, PublishedOn: time.Date(2021, 7, 15, 0, 0, 0, 0, time.UTC)}},
@@ -65,6 +65,7 @@ func TestDecodeCursorRefuses(t *testing.T) {
 		"negative price":     cursor{list: listPublic, params: params{sort: listbooks.ByPrice}, after: listbooks.Key{PriceCents: -5}}.encode(),
 		"year 0 date":        cursor{list: listPublic, params: params{sort: listbooks.ByPublished}, after: listbooks.Key{PublishedOn: time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC)}}.encode(),
 		"deleted in 10000":   cursor{list: listDeleted, after: listbooks.Key{DeletedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}.encode(),
+		"created in year 0":  cursor{list: listPublic, after: listbooks.Key{CreatedAt: time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC)}}.encode(),
 		"tag with control":   cursor{list: listPublic, params: params{tag: "a\x00"}}.encode(),
 		"tag not UTF-8":      cursor{list: listPublic, params: params{tag: "\xff"}}.encode(),
 	}
@@ -103,6 +104,7 @@ func FuzzDecodeCursor(f *testing.F) {
 			}
 			k := c.after
 			if v := k.Votes; math.IsNaN(v) || (v != -1 && (v < 0 || v > 5)) || k.PriceCents < 0 ||
+				(p.sort == listbooks.ByNewest && (k.CreatedAt.Before(minTime) || k.CreatedAt.After(maxTime))) ||
 				(!k.PublishedOn.IsZero() && (k.PublishedOn.Before(minTime) || k.PublishedOn.After(maxTime))) {
 				t.Fatalf("decodeCursor(%q) accepted key %+v", s, k)
 			}

@@ -27,8 +27,9 @@ func TestListOrders(t *testing.T) {
 		q    listbooks.Query
 		want []string
 	}{
-		{listbooks.Query{}, []string{"Juliet", "India", "Golf", "Foxtrot", "Echo", "Delta", "Charlie", "Bravo", "Alpha"}},
-		{listbooks.Query{Sort: "default"}, []string{"Juliet", "India", "Golf", "Foxtrot", "Echo", "Delta", "Charlie", "Bravo", "Alpha"}},
+		// Golf was created first, Delta with Charlie (and after it by id).
+		{listbooks.Query{}, []string{"Juliet", "India", "Foxtrot", "Echo", "Delta", "Charlie", "Bravo", "Alpha", "Golf"}},
+		{listbooks.Query{Sort: "default"}, []string{"Juliet", "India", "Foxtrot", "Echo", "Delta", "Charlie", "Bravo", "Alpha", "Golf"}},
 		// 5, 4.33, 4, 3 (Foxtrot after Bravo by id, descending), 1.5, 0,
 		// then the books without reviews.
 		{listbooks.Query{Sort: "votes"}, []string{"Alpha", "Echo", "Juliet", "Foxtrot", "Bravo", "India", "Golf", "Delta", "Charlie"}},
@@ -41,11 +42,11 @@ func TestListOrders(t *testing.T) {
 		{listbooks.Query{Votes: "1", Sort: "price"}, []string{"Bravo", "Echo", "Foxtrot", "India", "Juliet", "Alpha"}},
 		{listbooks.Query{Year: "2021"}, []string{"Echo", "Charlie", "Bravo"}},
 		{listbooks.Query{Year: "2021", Sort: "published"}, []string{"Echo", "Bravo", "Charlie"}},
-		{listbooks.Query{Year: "2026"}, []string{"Golf", "Delta"}},
+		{listbooks.Query{Year: "2026"}, []string{"Delta", "Golf"}},
 		{listbooks.Query{Year: "upcoming"}, []string{"India", "Delta"}},
 		{listbooks.Query{Year: "upcoming", Sort: "price"}, []string{"India", "Delta"}},
 		{listbooks.Query{Year: "1999"}, []string{}},
-		{listbooks.Query{Tag: "Go"}, []string{"Juliet", "Golf", "Delta", "Bravo", "Alpha"}},
+		{listbooks.Query{Tag: "Go"}, []string{"Juliet", "Delta", "Bravo", "Alpha", "Golf"}},
 		{listbooks.Query{Tag: "Go", Votes: "3", Sort: "price"}, []string{"Bravo", "Juliet", "Alpha"}},
 		{listbooks.Query{Tag: "Go", Year: "2021"}, []string{"Bravo"}},
 		{listbooks.Query{Tag: "Databases", Sort: "votes"}, []string{"Delta", "Charlie"}},
@@ -409,7 +410,7 @@ func (f *fixture) expect(q listbooks.Query) []string {
 		case "price_desc":
 			return -cmp.Or(cmp.Compare(actual(a.b), actual(b.b)), byID(a, b))
 		default:
-			return -byID(a, b)
+			return -cmp.Or(f.created[a.id].Compare(f.created[b.id]), byID(a, b))
 		}
 	})
 	titles := []string{}

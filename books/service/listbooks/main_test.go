@@ -33,10 +33,12 @@ type fixtureBook struct {
 }
 
 // known is the data set every list test reads. It is inserted in this order,
-// so ids (UUIDv7) ascend down the list. It has ties on every sort key: B and E
-// on publication date, B and F on votes, E, F, I and J on actual price; C
-// and D have no reviews; H and K are deleted; G is published today, so it is
-// not upcoming, while D and I are.
+// so ids (UUIDv7) ascend down the list, and created a minute apart, but for
+// Golf, created a day earlier than all, and Delta, created with Charlie. It
+// has ties on every sort key: C and D on creation, B and E on publication
+// date, B and F on votes, E, F, I and J on actual price; C and D have no
+// reviews; H and K are deleted; G is published today, so it is not upcoming,
+// while D and I are.
 var known = []fixtureBook{
 	{title: "Alpha", published: "2019-03-01", price: 2000, promo: -1, stars: []int{5, 5}, tags: []string{"Go", "Architecture"}, authors: []string{"Ada Byron", "Ben Kernighan"}},
 	{title: "Bravo", published: "2021-07-15", price: 1500, promo: 750, stars: []int{3}, tags: []string{"Go"}, authors: []string{"Ben Kernighan"}},
@@ -53,32 +55,40 @@ var known = []fixtureBook{
 
 // A fixture is the list service over a fresh database holding known.
 type fixture struct {
-	svc   *listbooks.Service
-	pool  *pgxpool.Pool
-	ids   map[string]uuid.UUID // by title
-	books map[uuid.UUID]fixtureBook
+	svc     *listbooks.Service
+	pool    *pgxpool.Pool
+	ids     map[string]uuid.UUID // by title
+	books   map[uuid.UUID]fixtureBook
+	created map[uuid.UUID]time.Time
 }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	pool := testdb.New(t, persistence.Migrations())
 	f := &fixture{
-		svc:   listbooks.New(pool, func() time.Time { return today }),
-		pool:  pool,
-		ids:   make(map[string]uuid.UUID),
-		books: make(map[uuid.UUID]fixtureBook),
+		svc:     listbooks.New(pool, func() time.Time { return today }),
+		pool:    pool,
+		ids:     make(map[string]uuid.UUID),
+		books:   make(map[uuid.UUID]fixtureBook),
+		created: make(map[uuid.UUID]time.Time),
 	}
 	for i, b := range known {
-		// Deletions are spread over time so the deleted list has an order
-		// to check: Kilo (deleted later) comes first.
-		f.insert(t, b, today.Add(time.Duration(i)*time.Minute))
+		at := today.Add(time.Duration(i) * time.Minute)
+		switch b.title {
+		case "Golf":
+			at = today.Add(-24 * time.Hour)
+		case "Delta":
+			at = today.Add(2 * time.Minute) // Charlie's
+		}
+		f.insert(t, b, at)
 	}
 	return f
 }
 
 // insert writes b with plain SQL — the book, its authors, tags and reviews —
-// with the cached columns agreeing with those rows, and returns its id.
-func (f *fixture) insert(t testing.TB, b fixtureBook, deletedAt time.Time) uuid.UUID {
+// with the cached columns agreeing with those rows, and returns its id. The
+// book is created at created and, if b.deleted, deleted an hour later.
+func (f *fixture) insert(t testing.TB, b fixtureBook, created time.Time) uuid.UUID {
 	t.Helper()
 	ctx := context.Background()
 	id := uuid.Must(uuid.NewV7())
@@ -88,7 +98,7 @@ func (f *fixture) insert(t testing.TB, b fixtureBook, deletedAt time.Time) uuid.
 	}
 	var deleted *time.Time
 	if b.deleted {
-		deleted = &deletedAt
+		deleted = new(created.Add(time.Hour))
 	}
 	sum := 0
 	for _, s := range b.stars {
@@ -105,7 +115,7 @@ func (f *fixture) insert(t testing.TB, b fixtureBook, deletedAt time.Time) uuid.
 				authors_string, tag_names, reviews_count, votes_sum, deleted_at, created_at)
 			VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			id, b.title, b.published, b.price, promoText, actual,
-			strings.Join(b.authors, ", "), tags, len(b.stars), sum, deleted, today)
+			strings.Join(b.authors, ", "), tags, len(b.stars), sum, deleted, created)
 		for pos, name := range b.authors {
 			batch.Queue(`INSERT INTO books.authors (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, uuid.Must(uuid.NewV7()), name)
 			batch.Queue(`INSERT INTO books.book_authors (book_id, position, author_id) SELECT $1, $2, id FROM books.authors WHERE name = $3`, id, pos, name)
@@ -125,6 +135,7 @@ func (f *fixture) insert(t testing.TB, b fixtureBook, deletedAt time.Time) uuid.
 	}
 	f.ids[b.title] = id
 	f.books[id] = b
+	f.created[id] = created
 	return id
 }
 
