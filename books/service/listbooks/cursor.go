@@ -1,6 +1,8 @@
 package listbooks
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -29,12 +31,15 @@ import (
 //	deleted list:
 //	  id        16 bytes
 //	  deletedAt microseconds since 1970-01-01 UTC (int64, 8 bytes)
+//	checksum  4 bytes (the first bytes of the SHA-256 of all of the above)
 //
-// Decoding accepts only the canonical encoding of a valid cursor (it
-// re-encodes what it read and compares), so a cursor cannot be altered
-// without becoming either garbage or another valid position. A valid
-// position is harmless: it only says where a page starts. See
-// docs/decisions.md for why the cursor carries no signature.
+// The checksum makes a cursor that was cut short, edited or made up be
+// refused rather than read as another position. It is an integrity check,
+// not a signature: anyone can compute it, and it needs none, since a
+// position only says where a page starts and any position a client could
+// forge is one it could reach by paging (see docs/decisions.md). Decoding
+// also accepts only the canonical encoding of a valid cursor (it re-encodes
+// what it read and compares), so no two strings mean the same cursor.
 type cursor struct {
 	list   byte // listPublic or listDeleted
 	params params
@@ -51,11 +56,12 @@ type params struct {
 }
 
 const (
-	cursorVersion = 1
+	cursorVersion = 2 // 1 was the same record without a checksum
 	listPublic    = 1
 	listDeleted   = 2
 	yearUpcoming  = 0xFFFF
 	maxTagBytes   = 4 * maxTagRunes
+	checksumBytes = 4
 )
 
 // The range of dates and times a cursor may carry: years 1..9999, which
@@ -72,9 +78,16 @@ var cursorEncoding = base64.RawURLEncoding.Strict()
 
 // encode returns c as the string clients see.
 func (c cursor) encode() string {
-	return cursorEncoding.EncodeToString(c.appendBinary(make([]byte, 0, 48)))
+	return cursorEncoding.EncodeToString(seal(c.appendBinary(make([]byte, 0, 64))))
 }
 
+// seal appends the checksum of the record b.
+func seal(b []byte) []byte {
+	sum := sha256.Sum256(b)
+	return append(b, sum[:checksumBytes]...)
+}
+
+// appendBinary appends c's record, without the checksum, to b.
 func (c cursor) appendBinary(b []byte) []byte {
 	b = append(b, cursorVersion, c.list)
 	switch c.list {
@@ -108,20 +121,24 @@ func decodeCursor(s string) (cursor, error) {
 		return cursor{}, errBadCursor
 	}
 	raw, err := cursorEncoding.DecodeString(s)
-	if err != nil {
+	if err != nil || len(raw) < checksumBytes {
+		return cursor{}, errBadCursor
+	}
+	record, sum := raw[:len(raw)-checksumBytes], raw[len(raw)-checksumBytes:]
+	if want := sha256.Sum256(record); !bytes.Equal(sum, want[:checksumBytes]) {
 		return cursor{}, errBadCursor
 	}
 	// Comparing with the re-encoded cursor also refuses the line breaks
 	// that the base64 decoder skips.
-	c, ok := parseCursor(raw)
+	c, ok := parseCursor(record)
 	if !ok || c.encode() != s {
 		return cursor{}, errBadCursor
 	}
 	return c, nil
 }
 
-// parseCursor reads the binary record; it checks every value's range but
-// not that the encoding is canonical.
+// parseCursor reads the binary record (without its checksum); it checks
+// every value's range but not that the encoding is canonical.
 func parseCursor(b []byte) (cursor, bool) {
 	r := reader{b: b}
 	var c cursor
