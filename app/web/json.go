@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // MaxBodyBytes is the largest request body the API reads (413 beyond it).
@@ -197,20 +198,45 @@ func invalid(detail string, fields map[string]string) error {
 	return &httpError{status: http.StatusBadRequest, detail: detail, fields: fields}
 }
 
-// Encode writes v as JSON with status. It marshals first, so a value that
-// cannot be encoded becomes an error before anything is written.
+// Encode writes v as JSON with status, and a Content-Length. It encodes
+// first, so a value that cannot be encoded becomes an error before anything
+// is written. A v that is an Appender writes its own JSON; any other goes
+// through encoding/json. The buffers are reused across requests.
 func Encode(w http.ResponseWriter, status int, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("encode response: %w", err)
+	bp := buffers.Get().(*[]byte)
+	b := (*bp)[:0]
+	defer func() {
+		if cap(b) <= maxPooledBuffer {
+			*bp = b[:0]
+			buffers.Put(bp)
+		}
+	}()
+	if a, ok := v.(Appender); ok {
+		b = append(a.AppendJSON(b), '\n') // as json.Encoder ends a value
+	} else {
+		buf := bytes.NewBuffer(b)
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return fmt.Errorf("encode response: %w", err)
+		}
+		b = buf.Bytes()
 	}
-	w.Header().Set("Content-Type", "application/json")
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(b)
 	return err
 }
+
+// buffers hold the encoding buffers of earlier responses. A buffer that
+// grew beyond maxPooledBuffer (a page of the book list takes about 30 KB) is
+// left to the garbage collector, so one huge response does not stay
+// allocated for ever.
+var buffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledBuffer = 256 << 10
 
 // Respond encodes v with status, logging a failure to encode or write, which
 // the client can no longer be told about.

@@ -23,7 +23,13 @@ func dateOf(t time.Time) date { return date{t: t, set: true} }
 
 // MarshalJSON writes the day as "YYYY-MM-DD".
 func (d date) MarshalJSON() ([]byte, error) {
-	return json.Marshal(d.t.Format(dateLayout))
+	return d.appendJSON(make([]byte, 0, len(dateLayout)+2)), nil
+}
+
+// appendJSON appends the day as MarshalJSON writes it. The layout writes
+// only digits and dashes, which need no escaping.
+func (d date) appendJSON(b []byte) []byte {
+	return append(d.t.AppendFormat(append(b, '"'), dateLayout), '"')
 }
 
 // UnmarshalJSON reads "YYYY-MM-DD"; null leaves the date unset.
