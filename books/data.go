@@ -66,14 +66,19 @@ type CacheReport struct {
 // rows it is derived from, both values in PostgreSQL's text form.
 type CacheMismatch struct {
 	BookID uuid.UUID
-	Column string // authors_string, tag_names, reviews_count, votes_sum or actual_price_cents
+	// Column is authors_string, tag_names, reviews_count, votes_sum or
+	// actual_price_cents; or book_tags(TAG).COLUMN for the copy of a list
+	// key (created_at, average_votes, published_on, actual_price_cents,
+	// deleted_at) on the book's row for tag TAG.
+	Column string
 	Cached string
 	Actual string
 }
 
 // CheckCache recomputes the cached columns of every book (author names, tag
-// names, review counters, actual price) from the rows they are derived from
-// and reports each disagreement; with fix, it also repairs them, without
+// names, review counters, actual price), and the copies of its list keys on
+// its tag rows, from the rows they are derived from and reports each
+// disagreement; with fix, it also repairs them, without
 // losing a review written meanwhile. The database must hold the context's
 // migrations.
 func CheckCache(ctx context.Context, pool *pgxpool.Pool, fix bool) (CacheReport, error) {

@@ -17,14 +17,24 @@ func (s *Store) LockForReview() { s.lockForReview = true }
 // to be measured against it.
 func (s *Store) AddReviewTwoStatements(ctx context.Context, r domain.Review) error {
 	return pgtx.Run(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `
-			UPDATE books.books SET reviews_count = reviews_count + 1, votes_sum = votes_sum + $2
-			WHERE id = $1 AND deleted_at IS NULL`,
-			r.BookID(), r.NumStars())
+		// The counters and the average's copies on the tag rows, as
+		// AddReview writes them.
+		var n int
+		err := tx.QueryRow(ctx, `
+			WITH counted AS (
+				UPDATE books.books SET reviews_count = reviews_count + 1, votes_sum = votes_sum + $2
+				WHERE id = $1 AND deleted_at IS NULL
+				RETURNING id, average_votes
+			), copied AS (
+				UPDATE books.book_tags t SET average_votes = counted.average_votes
+				FROM counted WHERE t.book_id = counted.id
+			)
+			SELECT count(*) FROM counted`,
+			r.BookID(), r.NumStars()).Scan(&n)
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
+		if n == 0 {
 			return domain.ErrBookNotFound
 		}
 		_, err = tx.Exec(ctx, `

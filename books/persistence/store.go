@@ -24,8 +24,10 @@ var ErrUnavailable = errs.New(errs.Unavailable, "the database is unavailable")
 // the books schema; the book lists have their own query objects. Every write
 // that moves a cached column of books.books (authors_string, tag_names,
 // reviews_count, votes_sum, actual_price_cents) moves it in the same
-// transaction as the rows it caches. All times it stores come from the
-// caller, so that the service's clock, not the database's, decides them.
+// transaction as the rows it caches, and every write that moves one of the
+// book's list keys moves their copies on books.book_tags (tagCopies) with
+// it. All times it stores come from the caller, so that the service's
+// clock, not the database's, decides them.
 type Store struct {
 	pool *pgxpool.Pool
 	// lockForReview makes AddReview read the book under a row lock, count
@@ -84,9 +86,13 @@ func (s *Store) AddBook(ctx context.Context, b *domain.Book) error {
 			FROM unnest($2::text[]) WITH ORDINALITY AS t (name, ord)
 			JOIN books.authors a ON a.name = t.name`,
 			b.ID(), authors)
+		// The tag rows copy the book's list keys from the row inserted
+		// above, so that the copies cannot differ from it.
 		batch.Queue(`
-			INSERT INTO books.book_tags (book_id, tag_name)
-			SELECT $1, unnest($2::text[])`,
+			INSERT INTO books.book_tags (book_id, tag_name, `+tagCopies+`)
+			SELECT b.id, t.name, `+copiesOf("b")+`
+			FROM books.books b, unnest($2::text[]) AS t (name)
+			WHERE b.id = $1`,
 			b.ID(), b.Tags())
 		return tx.SendBatch(ctx, batch).Close()
 	})
@@ -216,23 +222,55 @@ func lockBook(ctx context.Context, tx pgx.Tx, id uuid.UUID) (*domain.Book, error
 	return b, err
 }
 
-// writeBook stores the fields of b that change after it is added.
+// writeBook stores the fields of b that change after it is added, and the
+// copies of its list keys on its tag rows, in one statement: the tag rows
+// are updated from the book row as the UPDATE left it, and only those whose
+// copies differ from it. Skipping the others is safe because the caller
+// locked the book's row in an earlier statement (lockBook), and every
+// writer of the copies holds that lock: this statement's snapshot has them
+// all.
 func writeBook(ctx context.Context, tx pgx.Tx, b *domain.Book) error {
 	promotionText, actual := promotionColumns(b)
 	_, err := tx.Exec(ctx, `
-		UPDATE books.books
-		SET published_on = $2, promotion_text = $3, actual_price_cents = $4, deleted_at = $5,
-			reviews_count = $6, votes_sum = $7
-		WHERE id = $1`,
+		WITH written AS (
+			UPDATE books.books
+			SET published_on = $2, promotion_text = $3, actual_price_cents = $4, deleted_at = $5,
+				reviews_count = $6, votes_sum = $7
+			WHERE id = $1
+			RETURNING id, `+tagCopies+`
+		)
+		UPDATE books.book_tags t
+		SET (`+tagCopies+`) = (`+copiesOf("w")+`)
+		FROM written w
+		WHERE t.book_id = w.id AND (`+copiesOf("t")+`) IS DISTINCT FROM (`+copiesOf("w")+`)`,
 		b.ID(), b.PublishedOn(), promotionText, actual, nullTime(b.DeletedAt()), b.ReviewsCount(), b.VotesSum())
 	return err
+}
+
+// tagCopies are the columns of books.book_tags that copy the columns of the
+// same names of the tag's book, so that the list's tag indexes hold each
+// sort's key and the columns the filters test. Every write that moves one
+// of them on books.books moves the copies in the same statement or
+// transaction.
+const tagCopies = "created_at, average_votes, published_on, actual_price_cents, deleted_at"
+
+// copiesOf is tagCopies qualified with the table alias a.
+func copiesOf(a string) string {
+	return a + ".created_at, " + a + ".average_votes, " + a + ".published_on, " + a + ".actual_price_cents, " + a + ".deleted_at"
 }
 
 // AddReview stores review r and counts it in its book's reviews_count and
 // votes_sum in one statement, or returns domain.ErrBookNotFound when the book
 // does not exist or is soft-deleted. The counters are incremented in SQL
 // under the row lock the UPDATE takes, so concurrent reviews of one book
-// each add exactly their own stars and none is lost.
+// each add exactly their own stars and none is lost. The same statement
+// copies the new average to the book's tag rows: the book's row lock, held
+// to the end of the transaction, makes concurrent reviews of one book write
+// their copies in the order of their counters, so the last copy written is
+// the last average. Every tag row is written, even one whose copy already
+// holds the new average: the statement's snapshot predates the reviews it
+// waited for, and a row it skipped on the strength of an old copy would
+// keep a concurrent review's average instead of its own.
 func (s *Store) AddReview(ctx context.Context, r domain.Review) error {
 	if s.lockForReview {
 		return s.addReviewLocked(ctx, r)
@@ -242,7 +280,12 @@ func (s *Store) AddReview(ctx context.Context, r domain.Review) error {
 			UPDATE books.books
 			SET reviews_count = reviews_count + 1, votes_sum = votes_sum + $4
 			WHERE id = $2 AND deleted_at IS NULL
-			RETURNING id
+			RETURNING id, average_votes
+		), copied AS (
+			UPDATE books.book_tags t
+			SET average_votes = counted.average_votes
+			FROM counted
+			WHERE t.book_id = counted.id
 		)
 		INSERT INTO books.reviews (id, book_id, user_id, voter_name, num_stars, comment, created_at)
 		SELECT $1, counted.id, $3, $5, $4, $6, $7 FROM counted`,
@@ -257,8 +300,9 @@ func (s *Store) AddReview(ctx context.Context, r domain.Review) error {
 }
 
 // addReviewLocked is AddReview the other way: read the book under a row
-// lock, count the review in the domain, write the counters back and insert
-// the review, in one transaction of four statements.
+// lock, count the review in the domain, write the counters back (and the
+// average's copies on the tag rows, in the same statement: writeBook) and
+// insert the review, in one transaction of four statements.
 func (s *Store) addReviewLocked(ctx context.Context, r domain.Review) error {
 	err := pgtx.Run(ctx, s.pool, func(tx pgx.Tx) error {
 		b, err := lockBook(ctx, tx, r.BookID())

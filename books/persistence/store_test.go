@@ -334,7 +334,8 @@ func TestAddReview(t *testing.T) {
 }
 
 // TestConcurrentReviews races many reviews of one book, each way of
-// counting them: none may be lost.
+// counting them: none may be lost, and the average's copies on the book's
+// tag rows end exact.
 func TestConcurrentReviews(t *testing.T) {
 	for _, locked := range []bool{false, true} {
 		t.Run(fmt.Sprintf("locked=%t", locked), func(t *testing.T) {
@@ -378,6 +379,10 @@ func TestConcurrentReviews(t *testing.T) {
 			if want := float64(sum.Load()) / n; avg != want {
 				t.Errorf("average_votes = %v, want %v", avg, want)
 			}
+			// Every review copied its average to the book's tag rows; the
+			// last copy written is the final average.
+			checkTagCopies(t, pool, b.ID(), 2, tagCopies{CreatedAt: now, AverageVotes: &avg,
+				PublishedOn: time.Date(2018, 11, 20, 0, 0, 0, 0, time.UTC), ActualPriceCents: 4999})
 		})
 	}
 }

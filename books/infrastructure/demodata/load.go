@@ -125,11 +125,12 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, opts Options) (Result, error)
 		return res, err
 	}
 	// Fresh statistics, so the planner knows the catalogue's new size, and
-	// a visibility map, so the list's index-only scans need not visit the
-	// table, without waiting for autovacuum to get round to them.
+	// a visibility map, so the list's index-only scans (of books.books, and
+	// of books.book_tags for a tag) need not visit the tables, without
+	// waiting for autovacuum to get round to them.
 	for _, sql := range []string{
-		"VACUUM (ANALYZE) books.books",
-		"ANALYZE books.book_authors, books.book_tags, books.reviews, books.authors, books.tags",
+		"VACUUM (ANALYZE) books.books, books.book_tags",
+		"ANALYZE books.book_authors, books.reviews, books.authors, books.tags",
 	} {
 		if _, err := conn.Exec(ctx, sql); err != nil {
 			return res, wrap("vacuum and analyze", err)
@@ -414,8 +415,11 @@ func insert(ctx context.Context, tx pgx.Tx, b *batch) error {
 	for _, sql := range []string{
 		// The cached columns, computed from the rows staged with the
 		// books (the same rows the book gets below), as the book's write
-		// path would keep them.
-		`INSERT INTO books.books (id, title, description, published_on, publisher, price_cents, image_url,
+		// path would keep them; and, in the same statement, the tag rows
+		// with their copies of the book's list keys, taken from the rows
+		// it inserted (a hash join with them, no lookup per tag).
+		`WITH inserted AS (
+		INSERT INTO books.books (id, title, description, published_on, publisher, price_cents, image_url,
 			promotion_text, actual_price_cents, authors_string, tag_names, reviews_count, votes_sum, created_at)
 		SELECT b.id, b.title, b.description, b.published_on, b.publisher, b.price_cents, b.image_url,
 			b.promotion_text, b.actual_price_cents, coalesce(a.names, ''), coalesce(t.names, '{}'),
@@ -433,10 +437,14 @@ func insert(ctx context.Context, tx pgx.Tx, b *batch) error {
 		LEFT JOIN (
 			SELECT book_id, count(*) AS n, sum(num_stars) AS stars FROM seed_stars GROUP BY book_id
 		) r ON r.book_id = b.id
-		ORDER BY b.id`,
+		ORDER BY b.id
+		RETURNING id, created_at, average_votes, published_on, actual_price_cents, deleted_at
+		)
+		INSERT INTO books.book_tags (book_id, tag_name, created_at, average_votes, published_on, actual_price_cents, deleted_at)
+		SELECT t.book_id, t.tag_name, b.created_at, b.average_votes, b.published_on, b.actual_price_cents, b.deleted_at
+		FROM seed_book_tags t JOIN inserted b ON b.id = t.book_id`,
 		`INSERT INTO books.book_authors (book_id, position, author_id)
 		SELECT ba.book_id, ba.position, au.id FROM seed_book_authors ba JOIN books.authors au ON au.name = ba.author_name`,
-		`INSERT INTO books.book_tags (book_id, tag_name) SELECT book_id, tag_name FROM seed_book_tags`,
 	} {
 		if _, err := tx.Exec(ctx, sql); err != nil {
 			return err

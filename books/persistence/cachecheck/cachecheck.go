@@ -4,7 +4,10 @@
 // row per book: the author names (authors_string), the tag names
 // (tag_names), the review counters (reviews_count, votes_sum; average_votes
 // is computed from them by PostgreSQL) and the price after promotion
-// (actual_price_cents). The write path keeps them exact in the same
+// (actual_price_cents). books.book_tags keeps copies of each book's list
+// keys on the book's tag rows (created_at, average_votes, published_on,
+// actual_price_cents, deleted_at), so that a tag's books are an index range
+// in each sort's order. The write path keeps them all exact in the same
 // transaction as every change; this package is the administrator's way to
 // prove it, or to repair a database edited by hand.
 package cachecheck
@@ -28,7 +31,12 @@ var ErrUnavailable = errs.New(errs.Unavailable, "the database is unavailable")
 // it is derived from, both values in PostgreSQL's text form.
 type Mismatch struct {
 	BookID uuid.UUID
-	Column string // authors_string, tag_names, reviews_count, votes_sum or actual_price_cents
+	// Column is authors_string, tag_names, reviews_count, votes_sum or
+	// actual_price_cents, a column of books.books; or, for a copy on one
+	// of the book's tag rows, book_tags(TAG).COLUMN, with COLUMN one of
+	// created_at, average_votes, published_on, actual_price_cents or
+	// deleted_at.
+	Column string
 	Cached string // the value on the book
 	Actual string // the value recomputed from the source rows
 }
@@ -46,7 +54,10 @@ type Report struct {
 // through the tables' indexes. Tag names sort by byte value
 // (COLLATE "C"), whatever the database's collation, as Go's sort.Strings
 // does. A book without promotion costs its list price; one with a promotion
-// keeps its actual price, which the table's CHECK bounds.
+// keeps its actual price, which the table's CHECK bounds. The values the
+// tag rows copy are those the book has once its cached columns are right:
+// the average from the recomputed counters, by the generated column's own
+// expression, and the other columns as the book holds them.
 func actualSQL(filter filter) string {
 	return `
 	WITH actual AS (
@@ -55,7 +66,9 @@ func actualSQL(filter filter) string {
 			coalesce(t.names, '{}') AS tag_names,
 			coalesce(r.n, 0)::integer AS reviews_count,
 			coalesce(r.stars, 0)::bigint AS votes_sum,
-			CASE WHEN b.promotion_text IS NULL THEN b.price_cents ELSE b.actual_price_cents END AS actual_price_cents
+			coalesce(r.stars, 0)::bigint::double precision / NULLIF(coalesce(r.n, 0)::integer, 0) AS average_votes,
+			CASE WHEN b.promotion_text IS NULL THEN b.price_cents ELSE b.actual_price_cents END AS actual_price_cents,
+			b.created_at, b.published_on, b.deleted_at
 		FROM books.books b
 		LEFT JOIN (
 			SELECT ba.book_id, string_agg(au.name, ', ' ORDER BY ba.position) AS names
@@ -86,7 +99,10 @@ var (
 )
 
 // mismatchSQL lists the mismatches of the books that pass filter, one row
-// per book and column.
+// per book and column, and per tag row and column of the copies on
+// books.book_tags. Values compare in their text form, which for a double
+// precision is exact (PostgreSQL writes the shortest text that reads back
+// as the same number).
 func mismatchSQL(filter filter) string {
 	return actualSQL(filter) + `
 	SELECT b.id, c.name, c.cached, c.actual
@@ -100,20 +116,42 @@ func mismatchSQL(filter filter) string {
 		('actual_price_cents', b.actual_price_cents::text, x.actual_price_cents::text)
 	) AS c(name, cached, actual)
 	WHERE c.cached IS DISTINCT FROM c.actual
-	ORDER BY b.id, c.name`
+	UNION ALL
+	SELECT t.book_id, 'book_tags(' || t.tag_name || ').' || c.name, c.cached, c.actual
+	FROM books.book_tags t
+	JOIN actual x ON x.id = t.book_id
+	CROSS JOIN LATERAL (VALUES
+		('created_at', t.created_at::text, x.created_at::text),
+		('average_votes', t.average_votes::text, x.average_votes::text),
+		('published_on', t.published_on::text, x.published_on::text),
+		('actual_price_cents', t.actual_price_cents::text, x.actual_price_cents::text),
+		('deleted_at', t.deleted_at::text, x.deleted_at::text)
+	) AS c(name, cached, actual)
+	WHERE ` + filter("t.book_id") + ` AND c.cached IS DISTINCT FROM c.actual
+	ORDER BY 1, 2`
 }
 
 // fixSQL sets every cached column of the books whose ids are $1 to the
-// recomputed values.
-var fixSQL = actualSQL(listedBooks) + `
-	UPDATE books.books b
-	SET authors_string = x.authors_string, tag_names = x.tag_names, reviews_count = x.reviews_count,
-		votes_sum = x.votes_sum, actual_price_cents = x.actual_price_cents
+// recomputed values, and the copies on their tag rows that differ from them
+// likewise.
+var fixSQL = actualSQL(listedBooks) + `, fixed AS (
+		UPDATE books.books b
+		SET authors_string = x.authors_string, tag_names = x.tag_names, reviews_count = x.reviews_count,
+			votes_sum = x.votes_sum, actual_price_cents = x.actual_price_cents
+		FROM actual x
+		WHERE x.id = b.id
+	)
+	UPDATE books.book_tags t
+	SET (created_at, average_votes, published_on, actual_price_cents, deleted_at) =
+		(x.created_at, x.average_votes, x.published_on, x.actual_price_cents, x.deleted_at)
 	FROM actual x
-	WHERE x.id = b.id`
+	WHERE x.id = t.book_id
+		AND (t.created_at, t.average_votes, t.published_on, t.actual_price_cents, t.deleted_at) IS DISTINCT FROM
+			(x.created_at, x.average_votes, x.published_on, x.actual_price_cents, x.deleted_at)`
 
-// Check compares every book's cached columns with the rows they are derived
-// from and reports each disagreement, from one snapshot of the database.
+// Check compares every book's cached columns, and their copies on its tag
+// rows, with the rows they are derived from and reports each disagreement,
+// from one snapshot of the database.
 //
 // With fix, it also repairs them in one transaction, which must not undo a
 // writer's change that lands meanwhile: it locks the books at fault (in id

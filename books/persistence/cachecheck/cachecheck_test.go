@@ -45,7 +45,8 @@ func insertBook(t *testing.T, pool *pgxpool.Pool, title string, authors, tags []
 		}
 		for _, tag := range tags {
 			b.Queue(`INSERT INTO books.tags VALUES ($1) ON CONFLICT DO NOTHING`, tag)
-			b.Queue(`INSERT INTO books.book_tags VALUES ($1, $2)`, id, tag)
+			b.Queue(`INSERT INTO books.book_tags (book_id, tag_name, created_at, published_on, actual_price_cents)
+				SELECT id, $2, created_at, published_on, actual_price_cents FROM books.books WHERE id = $1`, id, tag)
 		}
 		for _, s := range stars {
 			b.Queue(`INSERT INTO books.reviews (id, book_id, voter_name, num_stars, created_at) VALUES ($1, $2, 'R', $3, $4)`,
@@ -59,6 +60,8 @@ func insertBook(t *testing.T, pool *pgxpool.Pool, title string, authors, tags []
 			reviews_count = (SELECT count(*) FROM books.reviews WHERE book_id = $1),
 			votes_sum = (SELECT coalesce(sum(num_stars), 0) FROM books.reviews WHERE book_id = $1)
 			WHERE id = $1`, id)
+		b.Queue(`UPDATE books.book_tags t SET average_votes = b.average_votes FROM books.books b
+			WHERE b.id = $1 AND t.book_id = b.id`, id)
 		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {
@@ -145,10 +148,69 @@ func TestCheckFindsAndFixesExactlyTheCorruptedValues(t *testing.T) {
 	}
 }
 
+// TestCheckFindsAndFixesWrongTagCopies corrupts the copies of the list keys
+// on tag rows, one column each, and on a deleted book's: each is reported
+// against the value its book holds, and repaired.
+func TestCheckFindsAndFixesWrongTagCopies(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testdb.New(t, migrations())
+	a := insertBook(t, pool, "A", []string{"Ann"}, []string{"Go", "Databases"}, []int{5, 2})
+	b := insertBook(t, pool, "B", []string{"Bob"}, []string{"Go"}, nil)
+	c := insertBook(t, pool, "C", []string{"Cy"}, []string{"Go"}, []int{4})
+	mustExec(t, pool, `UPDATE books.books SET deleted_at = $2 WHERE id = $1`, c, now)
+	mustExec(t, pool, `UPDATE books.book_tags SET deleted_at = $2 WHERE book_id = $1`, c, now)
+	if rep, err := cachecheck.Check(ctx, pool, false); err != nil || len(rep.Mismatches) != 0 {
+		t.Fatalf("clean catalogue: %+v, %v; want no mismatches", rep, err)
+	}
+
+	mustExec(t, pool, `UPDATE books.book_tags SET average_votes = 3 WHERE book_id = $1 AND tag_name = 'Go'`, a)
+	mustExec(t, pool, `UPDATE books.book_tags SET published_on = '2021-02-03', created_at = $2 WHERE book_id = $1 AND tag_name = 'Databases'`,
+		a, now.Add(time.Hour))
+	mustExec(t, pool, `UPDATE books.book_tags SET average_votes = 1, actual_price_cents = 10 WHERE book_id = $1`, b)
+	mustExec(t, pool, `UPDATE books.book_tags SET deleted_at = NULL WHERE book_id = $1`, c) // would list a deleted book
+	want := []cachecheck.Mismatch{
+		{BookID: a, Column: "book_tags(Databases).created_at", Cached: "2026-05-06 08:08:09+00", Actual: "2026-05-06 07:08:09+00"},
+		{BookID: a, Column: "book_tags(Databases).published_on", Cached: "2021-02-03", Actual: "2020-01-01"},
+		{BookID: a, Column: "book_tags(Go).average_votes", Cached: "3", Actual: "3.5"},
+		{BookID: b, Column: "book_tags(Go).actual_price_cents", Cached: "10", Actual: "1000"},
+		{BookID: b, Column: "book_tags(Go).average_votes", Cached: "1", Actual: "NULL"},
+		{BookID: c, Column: "book_tags(Go).deleted_at", Cached: "NULL", Actual: "2026-05-06 07:08:09+00"},
+	}
+	for _, fix := range []bool{false, true} {
+		rep, err := cachecheck.Check(ctx, pool, fix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(cachecheck.Report{Books: 3, Mismatches: want, Fixed: fix}, rep); diff != "" {
+			t.Errorf("check (fix %t) (-want +got):\n%s", fix, diff)
+		}
+	}
+	if rep, err := cachecheck.Check(ctx, pool, false); err != nil || len(rep.Mismatches) != 0 {
+		t.Errorf("after the fix: %+v, %v; want no mismatches", rep, err)
+	}
+	// The copies are the books' own values again.
+	if n := queryInt(t, pool, `SELECT count(*) FROM books.book_tags t JOIN books.books b ON b.id = t.book_id
+		WHERE (t.created_at, t.average_votes, t.published_on, t.actual_price_cents, t.deleted_at) IS DISTINCT FROM
+			(b.created_at, b.average_votes, b.published_on, b.actual_price_cents, b.deleted_at)`); n != 0 {
+		t.Errorf("%d tag rows differ from their books after the fix", n)
+	}
+}
+
+func queryInt(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
 // TestFixWhileReviewsArrive repairs a book's counters while reviews of it
 // are being added the way the write path adds them (insert the review, bump
-// the counters, one transaction): no repair may overwrite a counter with an
-// older snapshot's value, so at the end the counters are exact.
+// the counters and copy the average to the tag rows, one transaction): no
+// repair may overwrite a counter or a copy with an older snapshot's value,
+// so at the end the counters and the copies are exact.
 func TestFixWhileReviewsArrive(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -182,7 +244,12 @@ func TestFixWhileReviewsArrive(t *testing.T) {
 						VALUES ($1, $2, 'W', 4, $3)`, uuid.Must(uuid.NewV7()), id, now); err != nil {
 						return err
 					}
-					_, err := tx.Exec(ctx, `UPDATE books.books SET reviews_count = reviews_count + 1, votes_sum = votes_sum + 4 WHERE id = $1`, id)
+					// The average's copies on the book's tag rows too, in
+					// the same statement, as the write path does.
+					_, err := tx.Exec(ctx, `WITH counted AS (
+							UPDATE books.books SET reviews_count = reviews_count + 1, votes_sum = votes_sum + 4 WHERE id = $1
+							RETURNING id, average_votes)
+						UPDATE books.book_tags t SET average_votes = counted.average_votes FROM counted WHERE t.book_id = counted.id`, id)
 					return err
 				})
 				if err != nil {

@@ -42,10 +42,15 @@ func newPlanDB(t *testing.T) *pgxpool.Pool {
 			CASE WHEN n % 3 = 0 THEN ARRAY['Go'] ELSE ARRAY['Databases'] END,
 			n % 12, (n % 12) * (n % 6) / 2, CASE WHEN n % 50 = 0 THEN now() END, now()
 		 FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n)`,
-		`VACUUM ANALYZE books.books`,
+		`INSERT INTO books.tags (name) VALUES ('Go'), ('Databases')`,
+		// The tag rows with their copies of the books' list keys, as the
+		// write path keeps them.
+		`INSERT INTO books.book_tags (book_id, tag_name, created_at, average_votes, published_on, actual_price_cents, deleted_at)
+		 SELECT id, unnest(tag_names), created_at, average_votes, published_on, actual_price_cents, deleted_at FROM books.books`,
+		`VACUUM ANALYZE books.books, books.book_tags`,
 	} {
 		var args []any
-		if sql[0] == 'I' {
+		if strings.Contains(sql, "$1") {
 			args = []any{ids}
 		}
 		if _, err := pool.Exec(ctx, sql, args...); err != nil {
@@ -57,24 +62,25 @@ func newPlanDB(t *testing.T) *pgxpool.Pool {
 
 // TestEverySortReadsItsIndexInOrder checks that the first and later pages of
 // every sort, with and without each filter, are an index-only scan of the
-// sort's own index (of its year index, for a year), in the index's order,
-// with no sort step: the proof that the SQL's sort and year expressions
-// match the indexes', that the keyset condition is an index bound, and that
-// the index holds every column the filters test. The planner is told to avoid sorts and other scans, so that
+// sort's own index (of its year index, for a year; of its tag index, for a
+// tag, with or without other filters), in the index's order, with no sort
+// step: the proof that the SQL's sort and year expressions match the
+// indexes', that the keyset condition is an index bound, and that the index
+// holds every column the filters test. The planner is told to avoid sorts and other scans, so that
 // "it could not" shows up as a plan with a Sort or another scan.
 func TestEverySortReadsItsIndexInOrder(t *testing.T) {
 	t.Parallel()
 	pool := newPlanDB(t)
 	after := &Key{ID: uuid.Must(uuid.NewV7()), CreatedAt: time.Now(), Votes: 2.5, PublishedOn: time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), PriceCents: 2500}
 	tests := []struct {
-		sort             Sort
-		index, yearIndex string // the index of the sort, and of the sort with a year
+		sort                       Sort
+		index, yearIndex, tagIndex string // the index of the sort, of the sort with a year, and with a tag
 	}{
-		{ByNewest, "books_newest_idx", "books_year_newest_idx"},
-		{ByVotes, "books_votes_idx", "books_year_votes_idx"},
-		{ByPublished, "books_published_idx", "books_published_idx"},
-		{ByPrice, "books_price_idx", "books_year_price_idx"},
-		{ByPriceDesc, "books_price_idx", "books_year_price_idx"},
+		{ByNewest, "books_newest_idx", "books_year_newest_idx", "book_tags_newest_idx"},
+		{ByVotes, "books_votes_idx", "books_year_votes_idx", "book_tags_votes_idx"},
+		{ByPublished, "books_published_idx", "books_published_idx", "book_tags_published_idx"},
+		{ByPrice, "books_price_idx", "books_year_price_idx", "book_tags_price_idx"},
+		{ByPriceDesc, "books_price_idx", "books_year_price_idx", "book_tags_price_idx"},
 	}
 	filters := map[string]Filter{
 		"none":     {},
@@ -83,6 +89,7 @@ func TestEverySortReadsItsIndexInOrder(t *testing.T) {
 		"upcoming": {PublishedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
 		"tag":      {Tag: "Go"},
 		"all":      {MinVotes: 1, Year: 2010, Tag: "Go"},
+		"tag+up":   {Tag: "Databases", PublishedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, tt := range tests {
 		for fname, f := range filters {
@@ -96,7 +103,10 @@ func TestEverySortReadsItsIndexInOrder(t *testing.T) {
 						}
 						plan := explain(t, pool, sql, args, mode)
 						index := tt.index
-						if f.Year != 0 {
+						switch {
+						case f.Tag != "":
+							index = tt.tagIndex
+						case f.Year != 0:
 							index = tt.yearIndex
 						}
 						if got := plan.scan(); got != "Index Only Scan using "+index {
@@ -133,6 +143,25 @@ func TestEverySortReadsItsIndexInOrder(t *testing.T) {
 		plan := explain(t, pool, sql, args, "force_custom_plan")
 		if plan.has("Sort") || !plan.indexCond() {
 			t.Errorf("%+v: the filter is not an index range:\n%s", q.Filter, plan.raw)
+		}
+	}
+	// With a tag too: the range follows the tag's equality in the tag
+	// index.
+	for _, q := range []struct {
+		query  Query
+		column string // the column of the range
+	}{
+		{Query{Sort: ByVotes, Filter: Filter{MinVotes: 4, Tag: "Go"}, Limit: 101}, "average_votes"},
+		{Query{Sort: ByPublished, Filter: Filter{Year: 2010, Tag: "Go"}, Limit: 101}, "published_on"},
+		{Query{Sort: ByPublished, Filter: Filter{PublishedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Tag: "Go"}, Limit: 101}, "published_on"},
+	} {
+		sql, args, err := booksSQL(q.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := explain(t, pool, sql, args, "force_custom_plan")
+		if cond := plan.indexConds(); plan.has("Sort") || !strings.Contains(cond, "tag_name") || !strings.Contains(cond, q.column) {
+			t.Errorf("%+v: the filter is not a range of the tag index (index conditions %q):\n%s", q.query.Filter, cond, plan.raw)
 		}
 	}
 }
@@ -259,4 +288,15 @@ func (p plan) indexCond() bool {
 	found := false
 	p.walk(func(n map[string]any) { _, ok := n["Index Cond"]; found = found || ok })
 	return found
+}
+
+// indexConds returns the plan's index conditions, joined with " AND ".
+func (p plan) indexConds() string {
+	var conds []string
+	p.walk(func(n map[string]any) {
+		if c, ok := n["Index Cond"].(string); ok {
+			conds = append(conds, c)
+		}
+	})
+	return strings.Join(conds, " AND ")
 }

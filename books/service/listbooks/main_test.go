@@ -122,7 +122,10 @@ func (f *fixture) insert(t testing.TB, b fixtureBook, created time.Time) uuid.UU
 		}
 		for _, tag := range b.tags {
 			batch.Queue(`INSERT INTO books.tags (name) VALUES ($1) ON CONFLICT DO NOTHING`, tag)
-			batch.Queue(`INSERT INTO books.book_tags (book_id, tag_name) VALUES ($1, $2)`, id, tag)
+			// The tag row copies the book's list keys, as the write path
+			// keeps them.
+			batch.Queue(`INSERT INTO books.book_tags (book_id, tag_name, created_at, average_votes, published_on, actual_price_cents, deleted_at)
+				SELECT id, $2, created_at, average_votes, published_on, actual_price_cents, deleted_at FROM books.books WHERE id = $1`, id, tag)
 		}
 		for _, s := range b.stars {
 			batch.Queue(`INSERT INTO books.reviews (id, book_id, voter_name, num_stars, created_at) VALUES ($1, $2, 'Reader', $3, $4)`,
