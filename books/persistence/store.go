@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -115,7 +116,7 @@ func scanBook(row pgx.Row) (*domain.Book, error) {
 		actual        int64
 		deletedAt     *time.Time
 	)
-	err := row.Scan(&s.ID, &s.Title, &s.Description, &s.PublishedOn, &s.Publisher, &s.PriceCents, &s.ImageURL,
+	err := row.Scan((*[16]byte)(&s.ID), &s.Title, &s.Description, &s.PublishedOn, &s.Publisher, &s.PriceCents, &s.ImageURL,
 		&promotionText, &actual, &s.Authors, &s.Tags, &s.Reviews, &s.VotesSum, &s.CreatedAt, &deletedAt)
 	if err != nil {
 		return nil, err
@@ -138,7 +139,11 @@ func (s *Store) Book(ctx context.Context, id uuid.UUID) (*domain.Book, []domain.
 		book    *domain.Book
 		reviews []domain.Review
 	)
-	batch.Queue(bookColumns+` WHERE b.id = $1 AND b.deleted_at IS NULL`, id).QueryRow(func(row pgx.Row) error {
+	// Ids travel as [16]byte, both ways, in the reads the catalogue serves
+	// most: pgx sends and reads those as binary uuids, where a uuid.UUID
+	// (a driver.Valuer and sql.Scanner) goes through its text form, which
+	// measured a tenth of the request's CPU.
+	batch.Queue(bookColumns+` WHERE b.id = $1 AND b.deleted_at IS NULL`, [16]byte(id)).QueryRow(func(row pgx.Row) error {
 		var err error
 		book, err = scanBook(row)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -152,7 +157,7 @@ func (s *Store) Book(ctx context.Context, id uuid.UUID) (*domain.Book, []domain.
 		WHERE book_id = $1
 		ORDER BY created_at DESC, id DESC
 		LIMIT $2`,
-		id, domain.NewestReviewsLen).Query(func(rows pgx.Rows) error {
+		[16]byte(id), domain.NewestReviewsLen).Query(func(rows pgx.Rows) error {
 		var err error
 		reviews, err = pgx.CollectRows(rows, scanReview)
 		return err
@@ -169,20 +174,16 @@ func (s *Store) Book(ctx context.Context, id uuid.UUID) (*domain.Book, []domain.
 func scanReview(row pgx.CollectableRow) (domain.Review, error) {
 	var (
 		id, bookID uuid.UUID
-		userID     *uuid.UUID
+		userID     pgtype.UUID // not Valid for a review without an account
 		name       string
 		stars      int
 		comment    string
 		createdAt  time.Time
 	)
-	if err := row.Scan(&id, &bookID, &userID, &name, &stars, &comment, &createdAt); err != nil {
+	if err := row.Scan((*[16]byte)(&id), (*[16]byte)(&bookID), &userID, &name, &stars, &comment, &createdAt); err != nil {
 		return domain.Review{}, err
 	}
-	voter := uuid.Nil
-	if userID != nil {
-		voter = *userID
-	}
-	return domain.RestoreReview(id, bookID, voter, name, stars, comment, createdAt), nil
+	return domain.RestoreReview(id, bookID, userID.Bytes, name, stars, comment, createdAt), nil
 }
 
 // Update runs change on book id, read under a row lock, and stores what it

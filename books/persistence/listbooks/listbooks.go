@@ -293,7 +293,7 @@ func booksSQL(query Query) (string, []any, error) {
 		default:
 			v = a.PriceCents
 		}
-		where = append(where, "("+spec.key+", "+id+") "+cmp+" ("+arg(v)+", "+arg(a.ID)+")")
+		where = append(where, "("+spec.key+", "+id+") "+cmp+" ("+arg(v)+", "+arg([16]byte(a.ID))+")") // [16]byte: see query
 	}
 	// Two steps in one statement: the page's ids come from an index-only
 	// scan of the sort's covering index (of books.books, or of
@@ -336,8 +336,9 @@ func (q *Queries) query(ctx context.Context, op, sql string, args []any) ([]Book
 			deleted *time.Time
 		)
 		// The id into its bytes: pgx decodes a uuid straight into a
-		// [16]byte, where a uuid.UUID, being an sql.Scanner, would go
-		// through its text form, measured as a tenth of a page's scan.
+		// [16]byte (and sends one as a binary uuid), where a uuid.UUID,
+		// being an sql.Scanner and a driver.Valuer, goes through its text
+		// form, measured as a tenth of a page's scan.
 		if err := rows.Scan((*[16]byte)(&b.ID), &b.Title, &b.AuthorsString, &b.PublishedOn, &b.PriceCents, &b.ActualPriceCents,
 			&b.PromotionText, &b.ReviewsCount, &b.AverageVotes, &b.TagNames, &b.CreatedAt, &deleted); err != nil {
 			// A column that does not fit its Go type is a bug, not an outage.
