@@ -59,6 +59,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return usageError{"the request timeout must be positive"}
 	}
 	log := cfg.logger(stdout)
+	tuneGC(getenv)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
