@@ -17,6 +17,10 @@
 //     however rare the tag, and the other filters test the copies;
 //   - with a year, under any sort but the publication date's: the sort's
 //     year index (books_year_*_idx), the year its leading expression;
+//   - upcoming, under any sort but the publication date's: the sort's
+//     recent index (books_recent_*_idx), which holds only the books
+//     published since 2026 — upcoming books are few, and in the full index
+//     a page of them meant passing over thousands of others;
 //   - otherwise: the sort's index of books.books (books_*_idx), of which
 //     the votes filter under the votes sort, and a year or the upcoming
 //     filter under the publication-date sort, are ranges.
@@ -88,6 +92,15 @@ const votesKey = "coalesce(average_votes, -1)"
 // yearKey is the leading expression of the year indexes, which serve the
 // year=YYYY filter under every sort but the publication date's.
 const yearKey = "extract(year FROM published_on)"
+
+// recentSince is the first publication day the recent indexes
+// (books_recent_*_idx, migrations 0042–0044) hold, and recentPredicate
+// their predicate beyond deleted_at IS NULL, character for character. They
+// serve the upcoming filter under the sorts whose key is not the
+// publication date.
+var recentSince = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+const recentPredicate = "published_on >= DATE '2026-01-01'"
 
 // Valid reports whether s is one of the sorts above.
 func (s Sort) Valid() bool { return s < NumSorts }
@@ -262,7 +275,15 @@ func booksSQL(query Query) (string, []any, error) {
 		where = append(where, yearKey+" = "+arg(f.Year))
 	}
 	if !f.PublishedAfter.IsZero() {
-		where = append(where, "published_on > "+arg(date(f.PublishedAfter)))
+		after := date(f.PublishedAfter)
+		where = append(where, "published_on > "+arg(after))
+		if f.Tag == "" && f.Year == 0 && query.Sort != ByPublished && !after.Before(recentSince) {
+			// Implied by the line above, and written out so that PostgreSQL
+			// can use the sort's recent index (books_recent_*_idx), whose
+			// predicate this is: it cannot prove the implication from a
+			// parameter.
+			where = append(where, recentPredicate)
+		}
 	}
 	if f.Tag != "" {
 		// The leading column of the sort's tag index (book_tags_*_idx), an

@@ -38,7 +38,7 @@ func newPlanDB(t *testing.T) *pgxpool.Pool {
 	for _, sql := range []string{
 		`INSERT INTO books.books (id, title, description, published_on, price_cents, actual_price_cents, tag_names,
 			reviews_count, votes_sum, deleted_at, created_at)
-		 SELECT id, 'Book ' || n, repeat('A long description. ', 40), date '2000-01-01' + (n * 7919 % 9000)::int, n * 31 % 5000, n * 31 % 5000,
+		 SELECT id, 'Book ' || n, repeat('A long description. ', 40), date '2000-01-01' + (n * 7919 % 10000)::int, n * 31 % 5000, n * 31 % 5000,
 			CASE WHEN n % 3 = 0 THEN ARRAY['Go'] ELSE ARRAY['Databases'] END,
 			n % 12, (n % 12) * (n % 6) / 2, CASE WHEN n % 50 = 0 THEN now() END, now()
 		 FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n)`,
@@ -73,23 +73,27 @@ func TestEverySortReadsItsIndexInOrder(t *testing.T) {
 	pool := newPlanDB(t)
 	after := &Key{ID: uuid.Must(uuid.NewV7()), CreatedAt: time.Now(), Votes: 2.5, PublishedOn: time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), PriceCents: 2500}
 	tests := []struct {
-		sort                       Sort
-		index, yearIndex, tagIndex string // the index of the sort, of the sort with a year, and with a tag
+		sort Sort
+		// The index of the sort, of the sort with a year, with a tag, and
+		// with the upcoming filter.
+		index, yearIndex, tagIndex, recentIndex string
 	}{
-		{ByNewest, "books_newest_idx", "books_year_newest_idx", "book_tags_newest_idx"},
-		{ByVotes, "books_votes_idx", "books_year_votes_idx", "book_tags_votes_idx"},
-		{ByPublished, "books_published_idx", "books_published_idx", "book_tags_published_idx"},
-		{ByPrice, "books_price_idx", "books_year_price_idx", "book_tags_price_idx"},
-		{ByPriceDesc, "books_price_idx", "books_year_price_idx", "book_tags_price_idx"},
+		{ByNewest, "books_newest_idx", "books_year_newest_idx", "book_tags_newest_idx", "books_recent_newest_idx"},
+		{ByVotes, "books_votes_idx", "books_year_votes_idx", "book_tags_votes_idx", "books_recent_votes_idx"},
+		{ByPublished, "books_published_idx", "books_published_idx", "book_tags_published_idx", "books_published_idx"},
+		{ByPrice, "books_price_idx", "books_year_price_idx", "book_tags_price_idx", "books_recent_price_idx"},
+		{ByPriceDesc, "books_price_idx", "books_year_price_idx", "book_tags_price_idx", "books_recent_price_idx"},
 	}
 	filters := map[string]Filter{
 		"none":     {},
 		"votes":    {MinVotes: 3},
 		"year":     {Year: 2010},
-		"upcoming": {PublishedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
-		"tag":      {Tag: "Go"},
-		"all":      {MinVotes: 1, Year: 2010, Tag: "Go"},
-		"tag+up":   {Tag: "Databases", PublishedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"upcoming": {PublishedAfter: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)},
+		// After a day before the recent indexes' first: the sort's index.
+		"after2024": {PublishedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"tag":       {Tag: "Go"},
+		"all":       {MinVotes: 1, Year: 2010, Tag: "Go"},
+		"tag+up":    {Tag: "Databases", PublishedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, tt := range tests {
 		for fname, f := range filters {
@@ -108,6 +112,8 @@ func TestEverySortReadsItsIndexInOrder(t *testing.T) {
 							index = tt.tagIndex
 						case f.Year != 0:
 							index = tt.yearIndex
+						case !f.PublishedAfter.IsZero() && !f.PublishedAfter.Before(recentSince):
+							index = tt.recentIndex
 						}
 						if got := plan.scan(); got != "Index Only Scan using "+index {
 							t.Errorf("plan reads %q, want an index-only scan of %s:\n%s", got, index, plan.raw)
