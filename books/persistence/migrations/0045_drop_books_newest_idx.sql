@@ -1,0 +1,2 @@
+-- Re-created without published_on by the next migration.
+DROP INDEX books.books_newest_idx;
