@@ -1,6 +1,9 @@
 package main
 
-import "runtime/debug"
+import (
+	"runtime"
+	"runtime/debug"
+)
 
 // The garbage collector's settings for serving, unless the environment sets
 // its own with GOGC or GOMEMLIMIT (which the runtime reads at start-up).
@@ -10,13 +13,23 @@ import "runtime/debug"
 // the heap has grown by as much as is live) it collected dozens of times a
 // second under load, and collecting was about a fifth of a page's CPU. At
 // 400 the heap may grow to five times what is live before a collection; the
-// soft limit of 100 MiB holds it back when what is live is large (the
-// sign-ups' password hashes take 19 MiB each). docs/decisions.md has the
+// soft memory limit (serveMemoryLimit) holds that growth back when much is
+// live, as during a burst of sign-ins. docs/decisions.md has the
 // measurements.
-const (
-	serveGCPercent   = 400
-	serveMemoryLimit = 100 << 20
-)
+const serveGCPercent = 400
+
+// passwordHashMemory is what one password hash holds while it runs: the
+// users context hashes with argon2id at OWASP's m = 19 MiB, at most
+// 2×GOMAXPROCS hashes at once (users/infrastructure/argon2id.go).
+const passwordHashMemory = 19 << 20
+
+// serveMemoryLimit is the soft memory limit: 64 MiB for everything else
+// plus the most the password hashes can hold at once — 140 MiB on 2 cores.
+// A limit below what is live would make the collector run back to back, so
+// it grows with the hashes the machine allows.
+func serveMemoryLimit() int64 {
+	return 64<<20 + int64(2*runtime.GOMAXPROCS(0))*passwordHashMemory
+}
 
 // tuneGC applies the settings above where the environment leaves them
 // unset.
@@ -25,6 +38,6 @@ func tuneGC(getenv func(string) string) {
 		debug.SetGCPercent(serveGCPercent)
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(serveMemoryLimit)
+		debug.SetMemoryLimit(serveMemoryLimit())
 	}
 }

@@ -18,8 +18,8 @@ func TestTuneGC(t *testing.T) {
 		wantPercent int
 		wantLimit   int64
 	}{
-		{map[string]string{}, serveGCPercent, serveMemoryLimit},
-		{map[string]string{"GOGC": "50"}, 100, serveMemoryLimit},
+		{map[string]string{}, serveGCPercent, serveMemoryLimit()},
+		{map[string]string{"GOGC": "50"}, 100, serveMemoryLimit()},
 		{map[string]string{"GOMEMLIMIT": "1GiB"}, serveGCPercent, math.MaxInt64},
 		{map[string]string{"GOGC": "off", "GOMEMLIMIT": "1GiB"}, 100, math.MaxInt64},
 	}

@@ -37,7 +37,7 @@ type Mismatch struct {
 	// created_at, average_votes, published_on, actual_price_cents or
 	// deleted_at.
 	Column string
-	Cached string // the value on the book
+	Cached string // the value stored: on the book, or on the tag row for a book_tags(…) column
 	Actual string // the value recomputed from the source rows
 }
 

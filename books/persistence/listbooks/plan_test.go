@@ -92,6 +92,7 @@ func TestEverySortReadsItsIndexInOrder(t *testing.T) {
 		"tag":      {Tag: "Go"},
 		"all":      {MinVotes: 1, Year: 2010, Tag: "Go"},
 		"tag+up":   {Tag: "Databases", PublishedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"votes+up": {MinVotes: 3, PublishedAfter: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, tt := range tests {
 		for fname, f := range filters {
