@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -34,6 +35,27 @@ func TestTuneGC(t *testing.T) {
 		}
 		if got := debug.SetMemoryLimit(-1); got != tt.wantLimit {
 			t.Errorf("env %v: memory limit %d, want %d", tt.env, got, tt.wantLimit)
+		}
+	}
+}
+
+// TestServeMemoryLimitCoversPasswordHashes checks that the soft limit stays
+// above what the password hashes may hold at once, however many cores.
+func TestServeMemoryLimitCoversPasswordHashes(t *testing.T) {
+	procs := runtime.GOMAXPROCS(0)
+	t.Cleanup(func() { runtime.GOMAXPROCS(procs) })
+	for _, tt := range []struct {
+		procs int
+		want  int64
+	}{
+		{1, 100 << 20},
+		{2, 100 << 20},
+		{4, 24<<20 + 8*19<<20},
+		{16, 24<<20 + 32*19<<20},
+	} {
+		runtime.GOMAXPROCS(tt.procs)
+		if got := serveMemoryLimit(); got != tt.want {
+			t.Errorf("GOMAXPROCS=%d: limit %d MiB, want %d MiB", tt.procs, got>>20, tt.want>>20)
 		}
 	}
 }
