@@ -2,13 +2,13 @@ package service_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"example.com/bookapp/books/persistence"
 	"example.com/bookapp/books/service"
 	"example.com/bookapp/shared/auth"
+	"example.com/bookapp/shared/clocktest"
 	"example.com/bookapp/shared/testdb"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,37 +16,19 @@ import (
 
 func TestMain(m *testing.M) { testdb.Main(m) }
 
-// A clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // A fixture is a service over a fresh database, with the time stopped, and
 // the contexts of three callers.
 type fixture struct {
 	svc                   *service.Service
 	pool                  *pgxpool.Pool
-	clock                 *clock
+	clock                 *clocktest.Clock
 	admin, customer, anon context.Context
 }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	pool := testdb.New(t, persistence.Migrations())
-	c := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	c := clocktest.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	return &fixture{
 		svc:   service.New(persistence.NewStore(pool), c.Now),
 		pool:  pool,

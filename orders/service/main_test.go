@@ -14,6 +14,7 @@ import (
 	"example.com/bookapp/orders/service"
 	"example.com/bookapp/shared/auth"
 	"example.com/bookapp/shared/broker"
+	"example.com/bookapp/shared/clocktest"
 	"example.com/bookapp/shared/contracts"
 	"example.com/bookapp/shared/testdb"
 	"github.com/google/uuid"
@@ -21,24 +22,6 @@ import (
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
-
-// A clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 // shelf plays the books context behind the broker: its handler of
 // "books.for-order", with books' own types, over books kept in memory.
@@ -113,7 +96,7 @@ func (a *addresses) DeliveryAddress(_ context.Context, userID uuid.UUID) (contra
 type fixture struct {
 	svc       *service.Service
 	pool      *pgxpool.Pool
-	clock     *clock
+	clock     *clocktest.Clock
 	shelf     *shelf
 	addresses *addresses
 }
@@ -126,7 +109,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{
 		pool:      testdb.New(t, persistence.Migrations()),
-		clock:     &clock{t: thursday},
+		clock:     clocktest.New(thursday),
 		shelf:     &shelf{books: map[uuid.UUID]shelfBook{}},
 		addresses: &addresses{m: map[uuid.UUID]contracts.Address{}},
 	}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"example.com/bookapp/shared/clocktest"
 	"example.com/bookapp/shared/testdb"
 	"example.com/bookapp/users/infrastructure"
 	"example.com/bookapp/users/persistence"
@@ -23,24 +23,6 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 var cheap = infrastructure.Argon2Params{Memory: 256, Time: 1, Threads: 1}
 
 const password = "correct horse battery"
-
-// A clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // countingHasher counts the passwords verified, to show which attempts got
 // as far as a password check.
@@ -59,7 +41,7 @@ type fixture struct {
 	svc    *service.Service
 	pool   *pgxpool.Pool
 	store  *persistence.Store
-	clock  *clock
+	clock  *clocktest.Clock
 	hasher *countingHasher
 }
 
@@ -69,7 +51,7 @@ func newFixture(t testing.TB, opts service.Options) *fixture {
 	f := &fixture{
 		pool:   pool,
 		store:  persistence.NewStore(pool),
-		clock:  &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)},
+		clock:  clocktest.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)),
 		hasher: &countingHasher{Argon2id: infrastructure.NewArgon2id(cheap)},
 	}
 	f.svc = service.New(f.store, f.hasher, f.clock.Now, opts)
