@@ -1,6 +1,7 @@
 package booksapi
 
 import (
+	"context"
 	"log/slog"
 	"math"
 	"net/http"
@@ -162,22 +163,6 @@ func listDeleted(lists *listbooks.Service, log *slog.Logger) http.HandlerFunc {
 	}
 }
 
-func getBook(svc *booksservice.Service, log *slog.Logger) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := bookID(r)
-		if err != nil {
-			web.WriteError(w, r, log, err)
-			return
-		}
-		b, err := svc.GetBook(r.Context(), id)
-		if err != nil {
-			web.WriteError(w, r, log, err)
-			return
-		}
-		web.Respond(w, r, log, http.StatusOK, toBook(b))
-	}
-}
-
 func tags(svc *booksservice.Service, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		names, err := svc.Tags(r.Context())
@@ -261,22 +246,6 @@ func setPromotion(svc *booksservice.Service, log *slog.Logger) http.HandlerFunc 
 	}
 }
 
-func removePromotion(svc *booksservice.Service, log *slog.Logger) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := bookID(r)
-		if err != nil {
-			web.WriteError(w, r, log, err)
-			return
-		}
-		b, err := svc.RemovePromotion(r.Context(), id)
-		if err != nil {
-			web.WriteError(w, r, log, err)
-			return
-		}
-		web.Respond(w, r, log, http.StatusOK, toBook(b))
-	}
-}
-
 func addReview(svc *booksservice.Service, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := bookID(r)
@@ -302,25 +271,32 @@ func addReview(svc *booksservice.Service, log *slog.Logger) http.HandlerFunc {
 	}
 }
 
-func softDelete(svc *booksservice.Service, log *slog.Logger) http.HandlerFunc {
+// bookResult answers a request on the book in its path with what do
+// returns for it: the book in full (200), or do's error. getBook and the
+// removal of a promotion are this and nothing more.
+func bookResult(do func(context.Context, uuid.UUID) (booksservice.BookDTO, error), log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := bookID(r)
-		if err == nil {
-			err = svc.SoftDelete(r.Context(), id)
-		}
 		if err != nil {
 			web.WriteError(w, r, log, err)
 			return
 		}
-		w.WriteHeader(http.StatusNoContent)
+		b, err := do(r.Context(), id)
+		if err != nil {
+			web.WriteError(w, r, log, err)
+			return
+		}
+		web.Respond(w, r, log, http.StatusOK, toBook(b))
 	}
 }
 
-func restore(svc *booksservice.Service, log *slog.Logger) http.HandlerFunc {
+// bookCommand answers a request on the book in its path with 204 once do
+// has done its work on it, or do's error: soft delete and restore.
+func bookCommand(do func(context.Context, uuid.UUID) error, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := bookID(r)
 		if err == nil {
-			err = svc.Restore(r.Context(), id)
+			err = do(r.Context(), id)
 		}
 		if err != nil {
 			web.WriteError(w, r, log, err)

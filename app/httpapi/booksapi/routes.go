@@ -20,7 +20,7 @@ import (
 // here with web.RequireRole, and the service checks the role again.
 func Routes(r chi.Router, svc *booksservice.Service, lists *listbooks.Service, log *slog.Logger) {
 	r.Get("/api/books", listBooks(lists, log))
-	r.Get("/api/books/{id}", getBook(svc, log))
+	r.Get("/api/books/{id}", bookResult(svc.GetBook, log))
 	r.Get("/api/tags", tags(svc, log))
 	r.Group(func(r chi.Router) {
 		r.Use(web.RequireUser(log))
@@ -32,8 +32,8 @@ func Routes(r chi.Router, svc *booksservice.Service, lists *listbooks.Service, l
 		r.Post("/api/books", addBook(svc, log))
 		r.Put("/api/books/{id}/published-on", changePublishedOn(svc, log))
 		r.Put("/api/books/{id}/promotion", setPromotion(svc, log))
-		r.Delete("/api/books/{id}/promotion", removePromotion(svc, log))
-		r.Delete("/api/books/{id}", softDelete(svc, log))
-		r.Post("/api/books/{id}/restore", restore(svc, log))
+		r.Delete("/api/books/{id}/promotion", bookResult(svc.RemovePromotion, log))
+		r.Delete("/api/books/{id}", bookCommand(svc.SoftDelete, log))
+		r.Post("/api/books/{id}/restore", bookCommand(svc.Restore, log))
 	})
 }
