@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"example.com/bookapp/books/domain"
@@ -255,9 +256,9 @@ func writeBook(ctx context.Context, tx pgx.Tx, b *domain.Book) error {
 // transaction.
 const tagCopies = "created_at, average_votes, published_on, actual_price_cents, deleted_at"
 
-// copiesOf is tagCopies qualified with the table alias a.
+// copiesOf is tagCopies with each column qualified by the table alias a.
 func copiesOf(a string) string {
-	return a + ".created_at, " + a + ".average_votes, " + a + ".published_on, " + a + ".actual_price_cents, " + a + ".deleted_at"
+	return a + "." + strings.ReplaceAll(tagCopies, ", ", ", "+a+".")
 }
 
 // AddReview stores review r and counts it in its book's reviews_count and
