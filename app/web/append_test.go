@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,3 +148,26 @@ func TestEncodeUsesAppenderAndSetsLength(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeReusesBuffersCleanly encodes responses of falling and rising
+// sizes, beyond the largest buffer kept for reuse too, and checks that each
+// body is exactly its own: a reused buffer must not leak an earlier
+// response's bytes.
+func TestEncodeReusesBuffersCleanly(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{300 << 10, 40 << 10, 10, 300 << 10, 5, 40 << 10, 0} {
+		v := appendedText(strings.Repeat("x", n))
+		rec := httptest.NewRecorder()
+		if err := web.Encode(rec, http.StatusOK, v); err != nil {
+			t.Fatalf("Encode(%d bytes): %v", n, err)
+		}
+		if want := `"` + string(v) + "\"\n"; rec.Body.String() != want {
+			t.Fatalf("Encode(%d bytes): body of %d bytes differs from the %d expected", n, rec.Body.Len(), len(want))
+		}
+	}
+}
+
+// appendedText is a response that appends itself as a JSON string.
+type appendedText string
+
+func (a appendedText) AppendJSON(b []byte) []byte { return web.AppendString(b, string(a)) }
