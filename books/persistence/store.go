@@ -9,18 +9,12 @@ import (
 	"time"
 
 	"example.com/bookapp/books/domain"
-	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/pgtx"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// ErrUnavailable reports that the database could not be reached or did not
-// answer in time. The driver's error is wrapped beside it, for the log.
-var ErrUnavailable = errs.New(errs.Unavailable, "the database is unavailable")
 
 // A Store reads and writes single books, their authors, tags and reviews, in
 // the books schema; the book lists have their own query objects. Every write
@@ -98,7 +92,7 @@ func (s *Store) AddBook(ctx context.Context, b *domain.Book) error {
 			b.ID(), b.Tags())
 		return tx.SendBatch(ctx, batch).Close()
 	})
-	return wrap("add book", err)
+	return pgtx.Wrap("books: add book", err)
 }
 
 // bookColumns selects a whole book from books.books b, its authors in order.
@@ -164,7 +158,7 @@ func (s *Store) Book(ctx context.Context, id uuid.UUID) (*domain.Book, []domain.
 		return err
 	})
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, nil, wrap("read book", err)
+		return nil, nil, pgtx.Wrap("books: read book", err)
 	}
 	if book == nil {
 		return nil, nil, domain.ErrBookNotFound
@@ -211,7 +205,7 @@ func (s *Store) Update(ctx context.Context, id uuid.UUID, change func(*domain.Bo
 	if changeErr != nil || errors.Is(err, domain.ErrBookNotFound) {
 		return err
 	}
-	return wrap("update book", err)
+	return pgtx.Wrap("books: update book", err)
 }
 
 // lockBook reads book id, soft-deleted or not, and locks its row until the
@@ -293,7 +287,7 @@ func (s *Store) AddReview(ctx context.Context, r domain.Review) error {
 		SELECT $1, counted.id, $3, $5, $4, $6, $7 FROM counted`,
 		r.ID(), r.BookID(), nullUUID(r.VoterID()), r.NumStars(), r.VoterName(), r.Comment(), r.CreatedAt())
 	if err != nil {
-		return wrap("add review", err)
+		return pgtx.Wrap("books: add review", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return domain.ErrBookNotFound
@@ -326,7 +320,7 @@ func (s *Store) addReviewLocked(ctx context.Context, r domain.Review) error {
 	if errors.Is(err, domain.ErrBookNotFound) {
 		return err
 	}
-	return wrap("add review", err)
+	return pgtx.Wrap("books: add review", err)
 }
 
 // Tags returns the name of every tag, in byte order (COLLATE "C", as Go
@@ -336,10 +330,10 @@ func (s *Store) addReviewLocked(ctx context.Context, r domain.Review) error {
 func (s *Store) Tags(ctx context.Context) ([]string, error) {
 	rows, err := s.pool.Query(ctx, `SELECT name FROM books.tags ORDER BY name COLLATE "C"`)
 	if err != nil {
-		return nil, wrap("read tags", err)
+		return nil, pgtx.Wrap("books: read tags", err)
 	}
 	tags, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return tags, wrap("read tags", err)
+	return tags, pgtx.Wrap("books: read tags", err)
 }
 
 // OrderBook is what orders needs to know of a book to sell it.
@@ -360,10 +354,10 @@ func (s *Store) ForOrder(ctx context.Context, ids []uuid.UUID) ([]OrderBook, err
 		WHERE id = ANY ($1)`,
 		ids)
 	if err != nil {
-		return nil, wrap("read books for an order", err)
+		return nil, pgtx.Wrap("books: read books for an order", err)
 	}
 	books, err := pgx.CollectRows(rows, pgx.RowToStructByPos[OrderBook])
-	return books, wrap("read books for an order", err)
+	return books, pgtx.Wrap("books: read books for an order", err)
 }
 
 // promotionColumns returns the promotion_text (NULL for none) and
@@ -390,21 +384,4 @@ func nullUUID(id uuid.UUID) *uuid.UUID {
 		return nil
 	}
 	return &id
-}
-
-// wrap names the operation that failed and marks the failures that mean the
-// database is out of reach as ErrUnavailable; it returns nil for nil.
-func wrap(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	// PostgreSQL answered with an error: a bug or a broken invariant, not an
-	// outage. A cancelled request is the client's doing. Anything else — no
-	// connection, a connection that died, a timeout — means the database is
-	// unreachable.
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) || errors.Is(err, context.Canceled) {
-		return fmt.Errorf("books: %s: %w", op, err)
-	}
-	return fmt.Errorf("books: %s: %w: %w", op, ErrUnavailable, err)
 }

@@ -12,6 +12,7 @@ import (
 	"example.com/bookapp/books/domain"
 	"example.com/bookapp/books/persistence"
 	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/pgtx"
 	"example.com/bookapp/shared/testdb"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
@@ -459,8 +460,56 @@ func TestUnreachableDatabase(t *testing.T) {
 	_, calls["Tags"] = store.Tags(ctx)
 	_, calls["ForOrder"] = store.ForOrder(ctx, []uuid.UUID{id})
 	for name, err := range calls {
-		if !errors.Is(err, errs.Unavailable) || !errors.Is(err, persistence.ErrUnavailable) {
+		if !errors.Is(err, errs.Unavailable) || !errors.Is(err, pgtx.ErrUnavailable) {
 			t.Errorf("%s on an unreachable database: error %v, want errs.Unavailable", name, err)
+		}
+	}
+}
+
+// TestTerminatedConnection checks what the outage measured: when
+// PostgreSQL terminates the connection a store is about to use (SQLSTATE
+// 57P01, as a failover or an administrator's restart does), every read and
+// write reports errs.Unavailable (503), never an unexpected failure (500).
+// The pool holds one connection, so each call draws the one just terminated.
+func TestTerminatedConnection(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := testdb.New(t, persistence.Migrations()).Config()
+	cfg.MaxConns = 1
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	store := persistence.NewStore(pool)
+	id := uuid.Must(uuid.NewV7())
+	b, err := domain.NewBook(domain.BookInput{Title: "T", PublishedOn: now, Authors: []string{"A"}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := map[string]func() error{
+		"AddBook":   func() error { return store.AddBook(ctx, b) },
+		"AddReview": func() error { return store.AddReview(ctx, mustReview(t, id, 1, now)) },
+		"Update":    func() error { return store.Update(ctx, id, func(*domain.Book) error { return nil }) },
+		"Book":      func() error { _, _, err := store.Book(ctx, id); return err },
+		"Tags":      func() error { _, err := store.Tags(ctx); return err },
+		"ForOrder":  func() error { _, err := store.ForOrder(ctx, []uuid.UUID{id}); return err },
+	}
+	for name, call := range calls {
+		// Open the pool's one connection, then have the server end it.
+		if err := pool.Ping(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := testdb.TerminateConnections(t, pool); n < 1 {
+			t.Fatalf("terminated %d connections, want at least the pool's one", n)
+		}
+		err := call()
+		if err == nil {
+			t.Errorf("%s on a terminated connection succeeded; the test expects the pool to hand out the dead connection", name)
+			continue
+		}
+		if !errors.Is(err, errs.Unavailable) || !errors.Is(err, pgtx.ErrUnavailable) {
+			t.Errorf("%s on a terminated connection: error %v (kind %v), want errs.Unavailable", name, err, errs.KindOf(err))
 		}
 	}
 }

@@ -12,13 +12,8 @@ import (
 	"example.com/bookapp/shared/pgtx"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// ErrUnavailable reports that the database could not be reached or did not
-// answer in time. The driver's error is wrapped beside it, for the log.
-var ErrUnavailable = errs.New(errs.Unavailable, "the database is unavailable")
 
 // A Store reads and writes the orders schema. It holds every SQL statement of
 // the context.
@@ -75,7 +70,7 @@ func (s *Store) Place(ctx context.Context, o *domain.Order, key domain.Idempoten
 		// The key's row was there a moment ago, and nothing deletes keys.
 		return uuid.Nil, fmt.Errorf("orders: place order: idempotency key %q conflicted, but its row is gone", key)
 	case err != nil:
-		return uuid.Nil, wrap("place order", err)
+		return uuid.Nil, pgtx.Wrap("orders: place order", err)
 	}
 	return placed, nil
 }
@@ -89,7 +84,7 @@ func (s *Store) KeyedOrder(ctx context.Context, userID uuid.UUID, key domain.Ide
 	if errors.Is(err, domain.ErrOrderNotFound) || errors.Is(err, domain.ErrIdempotencyKeyReused) {
 		return uuid.Nil, err
 	}
-	return id, wrap("read idempotency key", err)
+	return id, pgtx.Wrap("orders: read idempotency key", err)
 }
 
 // querier is what reads need of a pool or a transaction.
@@ -192,7 +187,7 @@ func (s *Store) Order(ctx context.Context, id uuid.UUID) (*domain.Order, error) 
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrOrderNotFound
 	}
-	return o, wrap("read order", err)
+	return o, pgtx.Wrap("orders: read order", err)
 }
 
 // A ListQuery selects a page of orders, newest (highest id) first.
@@ -224,10 +219,10 @@ func (s *Store) List(ctx context.Context, q ListQuery) ([]*domain.Order, error) 
 			q.UserID, before, q.Limit)
 	}
 	if err != nil {
-		return nil, wrap("list orders", err)
+		return nil, pgtx.Wrap("orders: list orders", err)
 	}
 	orders, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.Order, error) { return scanOrder(row) })
-	return orders, wrap("list orders", err)
+	return orders, pgtx.Wrap("orders: list orders", err)
 }
 
 // Update runs change on order id in a transaction that holds the order's row
@@ -258,24 +253,7 @@ func (s *Store) Update(ctx context.Context, id uuid.UUID, change func(*domain.Or
 		if errs.KindOf(err) != nil {
 			return nil, err // the domain's own error, or change's
 		}
-		return nil, wrap("update order", err)
+		return nil, pgtx.Wrap("orders: update order", err)
 	}
 	return o, nil
-}
-
-// wrap names the operation that failed and marks the failures that mean the
-// database is out of reach as ErrUnavailable; it returns nil for nil.
-func wrap(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	// PostgreSQL answered with an error: a bug or a broken invariant, not an
-	// outage. A cancelled request is the client's doing. Anything else — no
-	// connection, a connection that died, a timeout — means the database is
-	// unreachable.
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) || errors.Is(err, context.Canceled) {
-		return fmt.Errorf("orders: %s: %w", op, err)
-	}
-	return fmt.Errorf("orders: %s: %w: %w", op, ErrUnavailable, err)
 }

@@ -12,6 +12,7 @@ import (
 	"example.com/bookapp/orders/domain"
 	"example.com/bookapp/orders/persistence"
 	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/pgtx"
 	"example.com/bookapp/shared/testdb"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
@@ -388,8 +389,54 @@ func TestUnreachableDatabase(t *testing.T) {
 	_, updateErr := store.Update(ctx, o.ID(), func(*domain.Order) error { return nil })
 	_, keyErr := store.KeyedOrder(ctx, o.UserID(), mustKey(t, "k"), hash("a"))
 	for name, err := range map[string]error{"Place": placeErr, "Order": orderErr, "List": listErr, "Update": updateErr, "KeyedOrder": keyErr} {
-		if !errors.Is(err, errs.Unavailable) || !errors.Is(err, persistence.ErrUnavailable) {
+		if !errors.Is(err, errs.Unavailable) || !errors.Is(err, pgtx.ErrUnavailable) {
 			t.Errorf("%s on an unreachable database error = %v, want errs.Unavailable", name, err)
+		}
+	}
+}
+
+// TestTerminatedConnection: when PostgreSQL terminates the connection the
+// store is about to use (SQLSTATE 57P01, as a failover or an administrator's
+// restart does), every read and write reports errs.Unavailable (503), never
+// an unexpected failure (500). The pool holds one connection, so each call
+// draws the one just terminated.
+func TestTerminatedConnection(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, full := newStore(t)
+	cfg := full.Config()
+	cfg.MaxConns = 1
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	store := persistence.NewStore(pool)
+	o := newOrder(uuid.Must(uuid.NewV7()), 1)
+	calls := map[string]func() error{
+		"Place": func() error { _, err := store.Place(ctx, o, mustKey(t, "k"), hash("a")); return err },
+		"Order": func() error { _, err := store.Order(ctx, o.ID()); return err },
+		"List":  func() error { _, err := store.List(ctx, persistence.ListQuery{All: true, Limit: 1}); return err },
+		"Update": func() error {
+			_, err := store.Update(ctx, o.ID(), func(*domain.Order) error { return nil })
+			return err
+		},
+		"KeyedOrder": func() error { _, err := store.KeyedOrder(ctx, o.UserID(), mustKey(t, "k"), hash("a")); return err },
+	}
+	for name, call := range calls {
+		if err := pool.Ping(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := testdb.TerminateConnections(t, pool); n < 1 {
+			t.Fatalf("terminated %d connections, want at least the pool's one", n)
+		}
+		err := call()
+		if err == nil {
+			t.Errorf("%s on a terminated connection succeeded; the test expects the pool to hand out the dead connection", name)
+			continue
+		}
+		if !errors.Is(err, errs.Unavailable) || !errors.Is(err, pgtx.ErrUnavailable) {
+			t.Errorf("%s on a terminated connection: error %v (kind %v), want errs.Unavailable", name, err, errs.KindOf(err))
 		}
 	}
 }

@@ -16,13 +16,36 @@ package pgtx
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"example.com/bookapp/shared/errs"
 )
+
+// ErrUnavailable reports that the database could not be reached or could not
+// do the work now; it is of kind errs.Unavailable, so the HTTP layer answers
+// 503. Every store and loader marks its outage errors with it through Wrap.
+var ErrUnavailable = errs.New(errs.Unavailable, "the database is unavailable")
+
+// Wrap names the operation that failed (op starts with the context, as in
+// "books: get book") and, when Unavailable(err), marks the error as
+// ErrUnavailable; any other error — a PostgreSQL error that means a bug or a
+// broken invariant, a cancelled request — is only named. It returns nil for
+// nil. It is the one classification every context's persistence uses.
+func Wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if Unavailable(err) {
+		return fmt.Errorf("%s: %w: %w", op, ErrUnavailable, err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
 
 // Attempts is how many times Run tries a transaction before it returns the
 // last retryable error.

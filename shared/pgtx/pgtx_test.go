@@ -4,13 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/pgtx"
 	"example.com/bookapp/shared/testdb"
 )
@@ -143,5 +149,50 @@ func TestUnavailable(t *testing.T) {
 		if got := pgtx.Unavailable(tc.err); got != tc.want {
 			t.Errorf("%s: Unavailable(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
 		}
+	}
+}
+
+// Wrap is the one classification every store uses: the errors that mean
+// the database is out of reach for now carry ErrUnavailable (503); a
+// PostgreSQL error that means a bug, and a request the client cancelled, do
+// not; nil stays nil.
+func TestWrapClassifies(t *testing.T) {
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
+	tests := []struct {
+		name        string
+		err         error
+		unavailable bool
+	}{
+		{"57P01 terminated by administrator", &pgconn.PgError{Severity: "FATAL", Code: "57P01"}, true},
+		{"57P02 crash shutdown", &pgconn.PgError{Severity: "FATAL", Code: "57P02"}, true},
+		{"57P03 cannot connect now", &pgconn.PgError{Severity: "FATAL", Code: "57P03"}, true},
+		{"53300 too many connections", &pgconn.PgError{Severity: "FATAL", Code: "53300"}, true},
+		{"57014 statement cancelled", &pgconn.PgError{Code: "57014"}, true},
+		{"08000 connection exception", &pgconn.PgError{Code: "08000"}, true},
+		{"08003 connection does not exist", &pgconn.PgError{Code: "08003"}, true},
+		{"08006 connection failure", &pgconn.PgError{Code: "08006"}, true},
+		{"connection reset", reset, true},
+		{"connection closed", io.ErrUnexpectedEOF, true},
+		{"deadline", context.DeadlineExceeded, true},
+		{"23505 unique violation", &pgconn.PgError{Code: "23505"}, false},
+		{"42P01 undefined table", &pgconn.PgError{Code: "42P01"}, false},
+		{"cancelled by the client", context.Canceled, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := pgtx.Wrap("books: read tags", fmt.Errorf("driver: %w", tt.err))
+			if got := errors.Is(err, pgtx.ErrUnavailable) && errors.Is(err, errs.Unavailable); got != tt.unavailable {
+				t.Errorf("Wrap(%v) unavailable = %v, want %v", tt.err, got, tt.unavailable)
+			}
+			if !errors.Is(err, tt.err) {
+				t.Errorf("Wrap(%v) lost the driver's error: %v", tt.err, err)
+			}
+			if !strings.HasPrefix(err.Error(), "books: read tags: ") {
+				t.Errorf("Wrap's message %q does not start with the operation", err)
+			}
+		})
+	}
+	if err := pgtx.Wrap("books: read tags", nil); err != nil {
+		t.Errorf("Wrap(nil) = %v, want nil", err)
 	}
 }

@@ -402,3 +402,24 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b) // never fails
 	return hex.EncodeToString(b)
 }
+
+// TerminateConnections has the server end every other connection to pool's
+// database (pg_terminate_backend, SQLSTATE 57P01 on the connection's next
+// use), as a failover or an administrator's restart does, and waits until
+// they are gone. It returns how many it ended. The pool is not told: its idle
+// connections are dead until it next uses them.
+func TerminateConnections(tb testing.TB, pool *pgxpool.Pool) int {
+	tb.Helper()
+	ctx := context.Background()
+	conn, err := pgx.ConnectConfig(ctx, pool.Config().ConnConfig)
+	if err != nil {
+		tb.Fatalf("testdb: connect to terminate connections: %v", err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))
+		FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+		tb.Fatalf("testdb: terminate connections: %v", err)
+	}
+	return n
+}

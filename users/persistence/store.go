@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/pgtx"
 	"example.com/bookapp/users/domain"
 	"github.com/google/uuid"
@@ -14,10 +13,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// ErrUnavailable reports that the database could not be reached or did not
-// answer in time. The driver's error is wrapped beside it, for the log.
-var ErrUnavailable = errs.New(errs.Unavailable, "the database is unavailable")
 
 // The PostgreSQL error codes and constraint names the store translates.
 const (
@@ -56,7 +51,7 @@ func (s *Store) CreateUser(ctx context.Context, u *domain.User, passwordHash str
 	if violates(err, uniqueViolation, emailIndex) {
 		return domain.ErrEmailTaken
 	}
-	return wrap("create user", err)
+	return pgtx.Wrap("users: create user", err)
 }
 
 // EnsureAdmin creates u with its password hash or, when an account already
@@ -78,7 +73,7 @@ func (s *Store) EnsureAdmin(ctx context.Context, u *domain.User, passwordHash st
 		ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at
 		RETURNING user_id`,
 		u.ID(), u.Email(), u.Name(), u.Roles(), u.CreatedAt(), passwordHash).Scan(&id)
-	return id, wrap("ensure admin", err)
+	return id, pgtx.Wrap("users: ensure admin", err)
 }
 
 // Credentials returns the id and password hash of the account with email
@@ -97,7 +92,7 @@ func (s *Store) Credentials(ctx context.Context, email string) (uuid.UUID, strin
 	if errors.Is(err, pgx.ErrNoRows) {
 		return uuid.Nil, "", domain.ErrUserNotFound
 	}
-	return id, hash, wrap("read credentials", err)
+	return id, hash, pgtx.Wrap("users: read credentials", err)
 }
 
 // SetPasswordHash replaces the password hash of account id, or returns
@@ -105,7 +100,7 @@ func (s *Store) Credentials(ctx context.Context, email string) (uuid.UUID, strin
 func (s *Store) SetPasswordHash(ctx context.Context, id uuid.UUID, hash string, now time.Time) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE users.passwords SET hash = $2, updated_at = $3 WHERE user_id = $1`, id, hash, now)
 	if err != nil {
-		return wrap("set password hash", err)
+		return pgtx.Wrap("users: set password hash", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return domain.ErrUserNotFound
@@ -154,14 +149,14 @@ func (s *Store) ReserveLoginAttempt(ctx context.Context, email string, now time.
 	if errors.Is(err, domain.ErrLockedOut) {
 		return uuid.Nil, err
 	}
-	return id, wrap("reserve login attempt", err)
+	return id, pgtx.Wrap("users: reserve login attempt", err)
 }
 
 // ForgetLoginAttempt deletes the failure ReserveLoginAttempt recorded for an
 // attempt that succeeded.
 func (s *Store) ForgetLoginAttempt(ctx context.Context, id uuid.UUID) error {
 	_, err := s.pool.Exec(ctx, `DELETE FROM users.login_failures WHERE id = $1`, id)
-	return wrap("forget login attempt", err)
+	return pgtx.Wrap("users: forget login attempt", err)
 }
 
 // CreateSession stores a new session, and deletes the account's sessions that
@@ -174,7 +169,7 @@ func (s *Store) CreateSession(ctx context.Context, sess domain.Session) error {
 		INSERT INTO users.sessions (token_hash, user_id, created_at, expires_at)
 		VALUES ($1, $2, $3, $4)`,
 		sess.TokenHash(), sess.UserID(), sess.CreatedAt(), sess.ExpiresAt())
-	return wrap("create session", err)
+	return pgtx.Wrap("users: create session", err)
 }
 
 // RevokeSession ends the live session whose token has the hash tokenHash, or
@@ -186,7 +181,7 @@ func (s *Store) RevokeSession(ctx context.Context, tokenHash []byte, now time.Ti
 		WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2`,
 		tokenHash, now)
 	if err != nil {
-		return wrap("revoke session", err)
+		return pgtx.Wrap("users: revoke session", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return domain.ErrInvalidToken
@@ -207,7 +202,7 @@ func (s *Store) UserBySession(ctx context.Context, tokenHash []byte, now time.Ti
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrInvalidToken
 	}
-	return u, wrap("read session", err)
+	return u, pgtx.Wrap("users: read session", err)
 }
 
 // UserByID returns account id, or domain.ErrUserNotFound.
@@ -217,7 +212,7 @@ func (s *Store) UserByID(ctx context.Context, id uuid.UUID) (*domain.User, error
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrUserNotFound
 	}
-	return u, wrap("read user", err)
+	return u, pgtx.Wrap("users: read user", err)
 }
 
 func scanUser(row pgx.Row) (*domain.User, error) {
@@ -244,7 +239,7 @@ func (s *Store) Address(ctx context.Context, userID uuid.UUID) (domain.Address, 
 		return domain.Address{}, domain.ErrNoAddress
 	}
 	if err != nil {
-		return domain.Address{}, wrap("read address", err)
+		return domain.Address{}, pgtx.Wrap("users: read address", err)
 	}
 	return domain.RestoreAddress(line1, line2, city, postcode, country), nil
 }
@@ -262,7 +257,7 @@ func (s *Store) SetAddress(ctx context.Context, userID uuid.UUID, a domain.Addre
 	if violates(err, foreignKeyViolation, "") {
 		return domain.ErrUserNotFound
 	}
-	return wrap("set address", err)
+	return pgtx.Wrap("users: set address", err)
 }
 
 // violates reports whether err is a PostgreSQL error with code and, unless
@@ -270,17 +265,4 @@ func (s *Store) SetAddress(ctx context.Context, userID uuid.UUID, a domain.Addre
 func violates(err error, code, constraint string) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == code && (constraint == "" || pgErr.ConstraintName == constraint)
-}
-
-// wrap names the operation that failed and marks the failures that mean the
-// database is out of reach (pgtx.Unavailable) as ErrUnavailable; it returns
-// nil for nil.
-func wrap(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if pgtx.Unavailable(err) {
-		return fmt.Errorf("users: %s: %w: %w", op, ErrUnavailable, err)
-	}
-	return fmt.Errorf("users: %s: %w", op, err)
 }

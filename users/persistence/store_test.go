@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/pgtx"
 	"example.com/bookapp/shared/testdb"
 	"example.com/bookapp/users/domain"
 	"example.com/bookapp/users/persistence"
@@ -260,7 +261,7 @@ func TestUnreachableDatabase(t *testing.T) {
 	t.Cleanup(pool.Close)
 	store := persistence.NewStore(pool)
 	_, err = store.UserByID(context.Background(), uuid.Must(uuid.NewV7()))
-	if !errors.Is(err, errs.Unavailable) || !errors.Is(err, persistence.ErrUnavailable) {
+	if !errors.Is(err, errs.Unavailable) || !errors.Is(err, pgtx.ErrUnavailable) {
 		t.Errorf("UserByID on an unreachable database error = %v, want errs.Unavailable", err)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/pgtx"
 )
 
@@ -24,10 +23,6 @@ const (
 	DefaultBatch   = 10_000
 	DefaultWorkers = 2
 )
-
-// ErrUnavailable reports that the database could not be reached or did not
-// answer in time. The driver's error is wrapped beside it, for the log.
-var ErrUnavailable = errs.New(errs.Unavailable, "the database is unavailable")
 
 // Options say how big the catalogue should be and how to get there.
 type Options struct {
@@ -93,11 +88,11 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, opts Options) (Result, error)
 	}
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
-		return Result{}, wrap("connect", err)
+		return Result{}, pgtx.Wrap("demodata: connect", err)
 	}
 	defer conn.Release()
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", int64(seedLockKey)); err != nil {
-		return Result{}, wrap("lock", err)
+		return Result{}, pgtx.Wrap("demodata: lock", err)
 	}
 	defer func() {
 		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -110,7 +105,7 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, opts Options) (Result, error)
 
 	var res Result
 	if err := conn.QueryRow(ctx, "SELECT count(*) FROM books.books").Scan(&res.Before); err != nil {
-		return res, wrap("count books", err)
+		return res, pgtx.Wrap("demodata: count books", err)
 	}
 	if res.Before >= opts.Books || (opts.IfEmpty && res.Before > 0) {
 		return res, nil
@@ -133,7 +128,7 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, opts Options) (Result, error)
 		"ANALYZE books.book_authors, books.reviews, books.authors, books.tags",
 	} {
 		if _, err := conn.Exec(ctx, sql); err != nil {
-			return res, wrap("vacuum and analyze", err)
+			return res, pgtx.Wrap("demodata: vacuum and analyze", err)
 		}
 	}
 	return res, nil
@@ -343,10 +338,10 @@ func insertAuthorsAndTags(ctx context.Context, conn *pgx.Conn, gen *Generator) e
 		SELECT * FROM unnest($1::uuid[], $2::text[])
 		ON CONFLICT (name) DO NOTHING`, ids, authors)
 	if err != nil {
-		return wrap("insert authors", err)
+		return pgtx.Wrap("demodata: insert authors", err)
 	}
 	_, err = conn.Exec(ctx, `INSERT INTO books.tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`, gen.Tags())
-	return wrap("insert tags", err)
+	return pgtx.Wrap("demodata: insert tags", err)
 }
 
 // load loads j's batch in one transaction that commits after j.prev's.
@@ -354,18 +349,18 @@ func (w *worker) load(ctx context.Context, j *job) error {
 	if w.conn == nil {
 		conn, err := w.pool.Acquire(ctx)
 		if err != nil {
-			return wrap("connect", err)
+			return pgtx.Wrap("demodata: connect", err)
 		}
 		w.conn = conn
 		for _, sql := range stagingTables {
 			if _, err := conn.Exec(ctx, sql); err != nil {
-				return wrap("create staging table", err)
+				return pgtx.Wrap("demodata: create staging table", err)
 			}
 		}
 	}
 	tx, err := w.conn.Begin(ctx)
 	if err != nil {
-		return wrap("begin", err)
+		return pgtx.Wrap("demodata: begin", err)
 	}
 	defer func() {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -373,7 +368,7 @@ func (w *worker) load(ctx context.Context, j *job) error {
 		_ = tx.Rollback(rctx) // nothing to do after a commit
 	}()
 	if err := insert(ctx, tx, j.batch); err != nil {
-		return wrap("load books", err)
+		return pgtx.Wrap("demodata: load books", err)
 	}
 	if j.prev != nil {
 		select {
@@ -389,7 +384,7 @@ func (w *worker) load(ctx context.Context, j *job) error {
 	// meanwhile: the caller must know whether the batch is in.
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	return wrap("commit books", tx.Commit(cctx))
+	return pgtx.Wrap("demodata: commit books", tx.Commit(cctx))
 }
 
 // insert copies b into the staging tables, inserts the books with their
@@ -458,17 +453,4 @@ func insert(ctx context.Context, tx pgx.Tx, b *batch) error {
 	_, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(b.reviews.b),
 		"COPY books.reviews (id, book_id, user_id, voter_name, num_stars, comment, created_at) FROM STDIN")
 	return err
-}
-
-// wrap names the operation that failed and marks the failures that mean the
-// database cannot do the work now (pgtx.Unavailable) as ErrUnavailable; any
-// other PostgreSQL error is a bug. It returns nil for nil.
-func wrap(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if pgtx.Unavailable(err) {
-		return fmt.Errorf("demodata: %s: %w: %w", op, ErrUnavailable, err)
-	}
-	return fmt.Errorf("demodata: %s: %w", op, err)
 }

@@ -14,18 +14,12 @@ package cachecheck
 
 import (
 	"context"
-	"fmt"
 
-	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/pgtx"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// ErrUnavailable reports that the database could not be reached or did not
-// answer in time. The driver's error is wrapped beside it, for the log.
-var ErrUnavailable = errs.New(errs.Unavailable, "the database is unavailable")
 
 // A Mismatch is one cached column of one book that disagrees with the rows
 // it is derived from, both values in PostgreSQL's text form.
@@ -186,7 +180,7 @@ func Check(ctx context.Context, pool *pgxpool.Pool, fix bool) (Report, error) {
 		return err
 	})
 	if err != nil {
-		return Report{}, wrap("check cached columns", err)
+		return Report{}, pgtx.Wrap("books: check cached columns", err)
 	}
 	return rep, nil
 }
@@ -217,17 +211,4 @@ func deref(s *string) string {
 		return "NULL"
 	}
 	return *s
-}
-
-// wrap names the operation that failed and marks the failures that mean the
-// database cannot do the work now (pgtx.Unavailable) as ErrUnavailable; any
-// other PostgreSQL error is a bug. It returns nil for nil.
-func wrap(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if pgtx.Unavailable(err) {
-		return fmt.Errorf("books: %s: %w: %w", op, ErrUnavailable, err)
-	}
-	return fmt.Errorf("books: %s: %w", op, err)
 }

@@ -38,15 +38,10 @@ import (
 	"strings"
 	"time"
 
-	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/pgtx"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// ErrUnavailable reports that the database could not be reached or did not
-// answer in time. The driver's error is wrapped beside it, for the log.
-var ErrUnavailable = errs.New(errs.Unavailable, "the database is unavailable")
 
 // A Sort is an order of the book list. Every order ends with the book's id in
 // the same direction, so that no two books tie and paging is stable.
@@ -367,7 +362,7 @@ func date(t time.Time) time.Time {
 func (q *Queries) query(ctx context.Context, op, sql string, args []any) ([]Book, error) {
 	rows, err := q.pool.Query(ctx, sql, args...)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, pgtx.Wrap("books: "+op, err)
 	}
 	defer rows.Close()
 	books := make([]Book, 0, 16)
@@ -394,18 +389,5 @@ func (q *Queries) query(ctx context.Context, op, sql string, args []any) ([]Book
 		b.PublishedOn, b.CreatedAt = b.PublishedOn.UTC(), b.CreatedAt.UTC()
 		books = append(books, b)
 	}
-	return books, wrap(op, rows.Err())
-}
-
-// wrap names the operation that failed and marks the failures that mean the
-// database cannot do the work now (pgtx.Unavailable) as ErrUnavailable; any
-// other PostgreSQL error is a bug. It returns nil for nil.
-func wrap(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if pgtx.Unavailable(err) {
-		return fmt.Errorf("books: %s: %w: %w", op, ErrUnavailable, err)
-	}
-	return fmt.Errorf("books: %s: %w", op, err)
+	return books, pgtx.Wrap("books: "+op, rows.Err())
 }
