@@ -129,20 +129,35 @@ func scanBook(row pgx.Row) (*domain.Book, error) {
 // newest first, or domain.ErrBookNotFound when there is no such book or it
 // is soft-deleted. The two reads travel to the database in one round trip.
 func (s *Store) Book(ctx context.Context, id uuid.UUID) (*domain.Book, []domain.Review, error) {
-	batch := &pgx.Batch{}
 	var (
 		book    *domain.Book
 		reviews []domain.Review
 	)
+	_, err := pgtx.Read(ctx, s.pool, func() (struct{}, error) {
+		book, reviews = nil, nil
+		return struct{}{}, s.pool.SendBatch(ctx, bookBatch(id, &book, &reviews)).Close()
+	})
+	if err != nil {
+		return nil, nil, pgtx.Wrap("books: read book", err)
+	}
+	if book == nil {
+		return nil, nil, domain.ErrBookNotFound
+	}
+	return book, reviews, nil
+}
+
+// bookBatch queues the two reads of Book, which scan into book and reviews.
+func bookBatch(id uuid.UUID, book **domain.Book, reviews *[]domain.Review) *pgx.Batch {
+	batch := &pgx.Batch{}
 	// Ids travel as [16]byte, both ways, in the reads the catalogue serves
 	// most: pgx sends and reads those as binary uuids, where a uuid.UUID
 	// (a driver.Valuer and sql.Scanner) goes through its text form, which
 	// measured a tenth of the request's CPU.
 	batch.Queue(bookColumns+` WHERE b.id = $1 AND b.deleted_at IS NULL`, [16]byte(id)).QueryRow(func(row pgx.Row) error {
 		var err error
-		book, err = scanBook(row)
+		*book, err = scanBook(row)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return nil // not found: reported below, once the batch is done
+			return nil // not found: Book reports it, once the batch is done
 		}
 		return err
 	})
@@ -154,16 +169,10 @@ func (s *Store) Book(ctx context.Context, id uuid.UUID) (*domain.Book, []domain.
 		LIMIT $2`,
 		[16]byte(id), domain.NewestReviewsLen).Query(func(rows pgx.Rows) error {
 		var err error
-		reviews, err = pgx.CollectRows(rows, scanReview)
+		*reviews, err = pgx.CollectRows(rows, scanReview)
 		return err
 	})
-	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, nil, pgtx.Wrap("books: read book", err)
-	}
-	if book == nil {
-		return nil, nil, domain.ErrBookNotFound
-	}
-	return book, reviews, nil
+	return batch
 }
 
 func scanReview(row pgx.CollectableRow) (domain.Review, error) {
@@ -328,11 +337,13 @@ func (s *Store) addReviewLocked(ctx context.Context, r domain.Review) error {
 // created, also when every book that carried it is soft-deleted: the list is
 // the catalogue's vocabulary, read without scanning the books.
 func (s *Store) Tags(ctx context.Context) ([]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT name FROM books.tags ORDER BY name COLLATE "C"`)
-	if err != nil {
-		return nil, pgtx.Wrap("books: read tags", err)
-	}
-	tags, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	tags, err := pgtx.Read(ctx, s.pool, func() ([]string, error) {
+		rows, err := s.pool.Query(ctx, `SELECT name FROM books.tags ORDER BY name COLLATE "C"`)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, pgx.RowTo[string])
+	})
 	return tags, pgtx.Wrap("books: read tags", err)
 }
 
@@ -348,15 +359,17 @@ type OrderBook struct {
 // included, in no particular order; ids that match no book are left out.
 // It is one query, whatever the number of ids.
 func (s *Store) ForOrder(ctx context.Context, ids []uuid.UUID) ([]OrderBook, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT id, title, actual_price_cents, deleted_at IS NOT NULL
-		FROM books.books
-		WHERE id = ANY ($1)`,
-		ids)
-	if err != nil {
-		return nil, pgtx.Wrap("books: read books for an order", err)
-	}
-	books, err := pgx.CollectRows(rows, pgx.RowToStructByPos[OrderBook])
+	books, err := pgtx.Read(ctx, s.pool, func() ([]OrderBook, error) {
+		rows, err := s.pool.Query(ctx, `
+			SELECT id, title, actual_price_cents, deleted_at IS NOT NULL
+			FROM books.books
+			WHERE id = ANY ($1)`,
+			ids)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, pgx.RowToStructByPos[OrderBook])
+	})
 	return books, pgtx.Wrap("books: read books for an order", err)
 }
 

@@ -80,7 +80,7 @@ func (s *Store) Place(ctx context.Context, o *domain.Order, key domain.Idempoten
 // domain.ErrIdempotencyKeyReused if they used it for a request whose hash is
 // not requestHash.
 func (s *Store) KeyedOrder(ctx context.Context, userID uuid.UUID, key domain.IdempotencyKey, requestHash []byte) (uuid.UUID, error) {
-	id, err := keyedOrder(ctx, s.pool, userID, key, requestHash)
+	id, err := pgtx.Read(ctx, s.pool, func() (uuid.UUID, error) { return keyedOrder(ctx, s.pool, userID, key, requestHash) })
 	if errors.Is(err, domain.ErrOrderNotFound) || errors.Is(err, domain.ErrIdempotencyKeyReused) {
 		return uuid.Nil, err
 	}
@@ -183,7 +183,9 @@ func scanOrder(row pgx.Row) (*domain.Order, error) {
 
 // Order returns order id, or domain.ErrOrderNotFound.
 func (s *Store) Order(ctx context.Context, id uuid.UUID) (*domain.Order, error) {
-	o, err := scanOrder(s.pool.QueryRow(ctx, selectOrders+` WHERE o.id = $1`, id))
+	o, err := pgtx.Read(ctx, s.pool, func() (*domain.Order, error) {
+		return scanOrder(s.pool.QueryRow(ctx, selectOrders+` WHERE o.id = $1`, id))
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrOrderNotFound
 	}
@@ -208,20 +210,22 @@ func (s *Store) List(ctx context.Context, q ListQuery) ([]*domain.Order, error) 
 	if before == uuid.Nil {
 		before = uuid.Max
 	}
-	var (
-		rows pgx.Rows
-		err  error
-	)
-	if q.All {
-		rows, err = s.pool.Query(ctx, selectOrders+` WHERE o.id < $1 ORDER BY o.id DESC LIMIT $2`, before, q.Limit)
-	} else {
-		rows, err = s.pool.Query(ctx, selectOrders+` WHERE o.user_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3`,
-			q.UserID, before, q.Limit)
-	}
-	if err != nil {
-		return nil, pgtx.Wrap("orders: list orders", err)
-	}
-	orders, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.Order, error) { return scanOrder(row) })
+	orders, err := pgtx.Read(ctx, s.pool, func() ([]*domain.Order, error) {
+		var (
+			rows pgx.Rows
+			err  error
+		)
+		if q.All {
+			rows, err = s.pool.Query(ctx, selectOrders+` WHERE o.id < $1 ORDER BY o.id DESC LIMIT $2`, before, q.Limit)
+		} else {
+			rows, err = s.pool.Query(ctx, selectOrders+` WHERE o.user_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3`,
+				q.UserID, before, q.Limit)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.Order, error) { return scanOrder(row) })
+	})
 	return orders, pgtx.Wrap("orders: list orders", err)
 }
 

@@ -10,19 +10,24 @@
 //
 // Unavailable sorts the other way round: it tells the errors that mean the
 // database is out of reach for now (answer 503) from those that mean a bug
-// (answer 500), for every context's store to classify its errors alike.
+// (answer 500); Wrap is how every context's stores name their errors with
+// it, so they classify alike. Read runs a read once more when the server had
+// ended its connection, as a failover does.
 package pgtx
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"example.com/bookapp/shared/errs"
 )
@@ -114,4 +119,43 @@ func Unavailable(err error) bool {
 		return true
 	}
 	return strings.HasPrefix(pgErr.Code, "08")
+}
+
+// Read runs fn, which only reads, and runs it once more when it failed
+// because the connection it drew from pool had been ended under it
+// (Terminated): after a failover or an administrator's restart, the first
+// read on each pooled connection meets "terminating connection due to
+// administrator command", and the caller would get 503 for a database that
+// is back. The server ends every connection at once in those cases, so the
+// other idle connections are dead too: Read resets the pool (pgxpool's Reset
+// is meant for errors that disrupt all connections; connections in use are
+// closed when released) and the second run gets a new connection. Writes do
+// not go through Read: a statement that may have reached the server is not
+// run twice.
+func Read[T any](ctx context.Context, pool *pgxpool.Pool, fn func() (T, error)) (T, error) {
+	v, err := fn()
+	if err == nil || ctx.Err() != nil || !Terminated(err) {
+		return v, err
+	}
+	pool.Reset()
+	return fn()
+}
+
+// Terminated reports whether err says that the connection ended under the
+// statement — the server ended it (57P01 administrator command, 57P02 crash
+// shutdown, a class 08 connection exception) or it was found closed or reset
+// — so that the same read on a new connection may succeed. A connection that
+// could not be opened at all is not terminated: a retry would only wait for
+// the connect timeout again.
+func Terminated(err error) bool {
+	var connectErr *pgconn.ConnectError
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &connectErr) {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "57P01" || pgErr.Code == "57P02" || strings.HasPrefix(pgErr.Code, "08")
+	}
+	return pgconn.SafeToRetry(err) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }

@@ -196,3 +196,48 @@ func TestWrapClassifies(t *testing.T) {
 		t.Errorf("Wrap(nil) = %v, want nil", err)
 	}
 }
+
+// Read runs a read once more, after resetting the pool, only when its
+// connection had been ended under it; any other error, or a second
+// termination, is returned as it is.
+func TestReadRetriesATerminatedConnectionOnce(t *testing.T) {
+	pool := testdb.New(t)
+	ctx := context.Background()
+	terminated := &pgconn.PgError{Severity: "FATAL", Code: "57P01", Message: "terminating connection due to administrator command"}
+	for _, tt := range []struct {
+		name      string
+		errs      []error // what each call of fn returns, in turn
+		wantCalls int
+		wantErr   error
+	}{
+		{"succeeds", []error{nil}, 1, nil},
+		{"terminated, then succeeds", []error{terminated, nil}, 2, nil},
+		{"terminated twice", []error{terminated, terminated, nil}, 2, terminated},
+		{"connection reset, then succeeds", []error{&net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}, nil}, 2, nil},
+		{"a bug is not retried", []error{&pgconn.PgError{Code: "42P01"}, nil}, 1, nil},
+		{"a server that refuses connections is not retried", []error{&pgconn.PgError{Code: "57P03"}, nil}, 1, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := 0
+			n, err := pgtx.Read(ctx, pool, func() (int, error) {
+				err := tt.errs[calls]
+				calls++
+				var one int
+				if qerr := pool.QueryRow(ctx, `SELECT 1`).Scan(&one); qerr != nil {
+					t.Fatalf("read after Reset: %v", qerr)
+				}
+				return one, err
+			})
+			want := tt.wantErr
+			if want == nil && tt.wantCalls == 1 {
+				want = tt.errs[0]
+			}
+			if calls != tt.wantCalls || !errors.Is(err, want) || (want == nil && n != 1) {
+				t.Errorf("Read = %d, %v after %d calls; want %v after %d", n, err, calls, want, tt.wantCalls)
+			}
+		})
+	}
+	if pgtx.Terminated(&pgconn.ConnectError{}) || pgtx.Terminated(context.Canceled) || pgtx.Terminated(nil) {
+		t.Error("Terminated is true for a failed connect, a cancelled request or nil")
+	}
+}

@@ -83,12 +83,14 @@ func (s *Store) Credentials(ctx context.Context, email string) (uuid.UUID, strin
 		id   uuid.UUID
 		hash string
 	)
-	err := s.pool.QueryRow(ctx, `
-		SELECT u.id, p.hash
-		FROM users.users u
-		JOIN users.passwords p ON p.user_id = u.id
-		WHERE lower(u.email) = lower($1)`,
-		email).Scan(&id, &hash)
+	_, err := pgtx.Read(ctx, s.pool, func() (struct{}, error) {
+		return struct{}{}, s.pool.QueryRow(ctx, `
+			SELECT u.id, p.hash
+			FROM users.users u
+			JOIN users.passwords p ON p.user_id = u.id
+			WHERE lower(u.email) = lower($1)`,
+			email).Scan(&id, &hash)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return uuid.Nil, "", domain.ErrUserNotFound
 	}
@@ -193,12 +195,14 @@ func (s *Store) RevokeSession(ctx context.Context, tokenHash []byte, now time.Ti
 // hash tokenHash, or domain.ErrInvalidToken. It runs on every authenticated
 // request: one primary-key lookup joined to the account by primary key.
 func (s *Store) UserBySession(ctx context.Context, tokenHash []byte, now time.Time) (*domain.User, error) {
-	u, err := scanUser(s.pool.QueryRow(ctx, `
-		SELECT u.id, u.email, u.name, u.roles, u.created_at
-		FROM users.sessions s
-		JOIN users.users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.revoked_at IS NULL`,
-		tokenHash, now))
+	u, err := pgtx.Read(ctx, s.pool, func() (*domain.User, error) {
+		return scanUser(s.pool.QueryRow(ctx, `
+			SELECT u.id, u.email, u.name, u.roles, u.created_at
+			FROM users.sessions s
+			JOIN users.users u ON u.id = s.user_id
+			WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.revoked_at IS NULL`,
+			tokenHash, now))
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrInvalidToken
 	}
@@ -207,8 +211,10 @@ func (s *Store) UserBySession(ctx context.Context, tokenHash []byte, now time.Ti
 
 // UserByID returns account id, or domain.ErrUserNotFound.
 func (s *Store) UserByID(ctx context.Context, id uuid.UUID) (*domain.User, error) {
-	u, err := scanUser(s.pool.QueryRow(ctx, `
-		SELECT id, email, name, roles, created_at FROM users.users WHERE id = $1`, id))
+	u, err := pgtx.Read(ctx, s.pool, func() (*domain.User, error) {
+		return scanUser(s.pool.QueryRow(ctx, `
+			SELECT id, email, name, roles, created_at FROM users.users WHERE id = $1`, id))
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrUserNotFound
 	}
@@ -232,9 +238,11 @@ func scanUser(row pgx.Row) (*domain.User, error) {
 // domain.ErrNoAddress when it has none (or there is no such account).
 func (s *Store) Address(ctx context.Context, userID uuid.UUID) (domain.Address, error) {
 	var line1, line2, city, postcode, country string
-	err := s.pool.QueryRow(ctx, `
-		SELECT line1, line2, city, postcode, country FROM users.addresses WHERE user_id = $1`,
-		userID).Scan(&line1, &line2, &city, &postcode, &country)
+	_, err := pgtx.Read(ctx, s.pool, func() (struct{}, error) {
+		return struct{}{}, s.pool.QueryRow(ctx, `
+			SELECT line1, line2, city, postcode, country FROM users.addresses WHERE user_id = $1`,
+			userID).Scan(&line1, &line2, &city, &postcode, &country)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return domain.Address{}, domain.ErrNoAddress
 	}

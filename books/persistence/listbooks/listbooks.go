@@ -359,7 +359,13 @@ func date(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
+// query runs one read of a list, once more if its connection had been ended
+// under it (pgtx.Read).
 func (q *Queries) query(ctx context.Context, op, sql string, args []any) ([]Book, error) {
+	return pgtx.Read(ctx, q.pool, func() ([]Book, error) { return q.read(ctx, op, sql, args) })
+}
+
+func (q *Queries) read(ctx context.Context, op, sql string, args []any) ([]Book, error) {
 	rows, err := q.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, pgtx.Wrap("books: "+op, err)
