@@ -471,21 +471,11 @@ func TestUnreachableDatabase(t *testing.T) {
 // 57P01, as a failover or an administrator's restart does), a read is run
 // again on a new connection and answers as it would have, and a write reports
 // errs.Unavailable (503) — never an unexpected failure (500).
-// The pool holds one connection, so each call draws the one just terminated.
+// Each call draws the pool's one connection, just terminated.
 func TestTerminatedConnection(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	cfg := testdb.New(t, persistence.Migrations()).Config()
-	cfg.MaxConns = 1
-	// Never ping a connection on acquire (by default the pool pings one idle
-	// for over a second), so each call meets the terminated connection
-	// however slow the machine is, and only the store's own handling decides.
-	cfg.ShouldPing = func(context.Context, pgxpool.ShouldPingParams) bool { return false }
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool, terminate := testdb.OneConnection(t, testdb.New(t, persistence.Migrations()))
 	store := persistence.NewStore(pool)
 	id := uuid.Must(uuid.NewV7())
 	b, err := domain.NewBook(domain.BookInput{Title: "T", PublishedOn: now, Authors: []string{"A"}}, now)
@@ -503,12 +493,7 @@ func TestTerminatedConnection(t *testing.T) {
 	reads := map[string]bool{"Book": true, "Tags": true, "ForOrder": true}
 	for name, call := range calls {
 		// Open the pool's one connection, then have the server end it.
-		if err := pool.Ping(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if n := testdb.TerminateConnections(t, pool); n < 1 {
-			t.Fatalf("terminated %d connections, want at least the pool's one", n)
-		}
+		terminate()
 		err := call()
 		if reads[name] {
 			// Read again on a fresh connection (pgtx.Read): the answer the

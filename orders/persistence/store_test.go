@@ -399,23 +399,13 @@ func TestUnreachableDatabase(t *testing.T) {
 // store is about to use (SQLSTATE 57P01, as a failover or an administrator's
 // restart does), a read is run again on a new connection and answers as it
 // would have, and a write reports errs.Unavailable (503) — never an
-// unexpected failure (500). The pool holds one connection, so each call
-// draws the one just terminated.
+// unexpected failure (500). Each call draws the pool's one connection,
+// just terminated.
 func TestTerminatedConnection(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	_, full := newStore(t)
-	cfg := full.Config()
-	cfg.MaxConns = 1
-	// Never ping a connection on acquire (by default the pool pings one idle
-	// for over a second), so each call meets the terminated connection
-	// however slow the machine is, and only the store's own handling decides.
-	cfg.ShouldPing = func(context.Context, pgxpool.ShouldPingParams) bool { return false }
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool, terminate := testdb.OneConnection(t, full)
 	store := persistence.NewStore(pool)
 	o := newOrder(uuid.Must(uuid.NewV7()), 1)
 	calls := map[string]func() error{
@@ -430,12 +420,7 @@ func TestTerminatedConnection(t *testing.T) {
 	}
 	reads := map[string]bool{"Order": true, "List": true, "KeyedOrder": true}
 	for name, call := range calls {
-		if err := pool.Ping(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if n := testdb.TerminateConnections(t, pool); n < 1 {
-			t.Fatalf("terminated %d connections, want at least the pool's one", n)
-		}
+		terminate()
 		err := call()
 		if reads[name] {
 			// Read again on a fresh connection (pgtx.Read): the answer the

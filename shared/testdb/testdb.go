@@ -403,23 +403,47 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// TerminateConnections has the server end every other connection to pool's
-// database (pg_terminate_backend, SQLSTATE 57P01 on the connection's next
+// A Querier runs one statement: a *pgx.Conn or a *pgxpool.Pool.
+type Querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// TerminateConnections has the server end every connection to db's database
+// but db's own (pg_terminate_backend, SQLSTATE 57P01 on the connection's next
 // use), as a failover or an administrator's restart does, and waits until
-// they are gone. It returns how many it ended. The pool is not told: its idle
-// connections are dead until it next uses them.
-func TerminateConnections(tb testing.TB, pool *pgxpool.Pool) int {
+// they are gone. It returns how many it ended. Their pools are not told: an
+// idle connection is dead until its pool next uses it.
+func TerminateConnections(ctx context.Context, db Querier) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))
+		FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n)
+	return n, err
+}
+
+// OneConnection returns a pool of one connection to pool's database that
+// never pings a connection on acquire (by default pgxpool pings one idle for
+// over a second), and a func that opens that connection and has the server
+// terminate it (through pool). A call made right after terminate therefore
+// meets the dead connection however slow the machine is, and only the
+// caller's own handling decides what happens.
+func OneConnection(tb testing.TB, pool *pgxpool.Pool) (one *pgxpool.Pool, terminate func()) {
 	tb.Helper()
 	ctx := context.Background()
-	conn, err := pgx.ConnectConfig(ctx, pool.Config().ConnConfig)
+	cfg := pool.Config()
+	cfg.MaxConns = 1
+	cfg.ShouldPing = func(context.Context, pgxpool.ShouldPingParams) bool { return false }
+	one, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		tb.Fatalf("testdb: connect to terminate connections: %v", err)
+		tb.Fatalf("testdb: one-connection pool: %v", err)
 	}
-	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))
-		FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
-		tb.Fatalf("testdb: terminate connections: %v", err)
+	tb.Cleanup(one.Close)
+	return one, func() {
+		tb.Helper()
+		if err := one.Ping(ctx); err != nil {
+			tb.Fatalf("testdb: open the pool's connection: %v", err)
+		}
+		if n, err := TerminateConnections(ctx, pool); err != nil || n < 1 {
+			tb.Fatalf("testdb: terminated %d connections (%v), want at least the pool's one", n, err)
+		}
 	}
-	return n
 }

@@ -38,11 +38,7 @@ func TestDatabaseOutageFailsFastAndRecovers(t *testing.T) {
 	waitReady(t, base)
 
 	const email, password = "outage@example.com", "correct horse battery"
-	if status, body := send(t, "POST", base+"/api/users", "", map[string]string{
-		"email": email, "name": "Outage", "password": password}); status != http.StatusCreated {
-		t.Fatalf("register = %d %s", status, body)
-	}
-	token := signIn(t, base, email, password)
+	token := signUp(t, base, email, "Outage", password)
 	// Touch the pool so it holds open connections, which the outage kills.
 	for range 3 {
 		if status, body := send(t, "GET", base+"/api/users/me", token, nil); status != http.StatusOK {
@@ -111,6 +107,16 @@ func TestDatabaseOutageFailsFastAndRecovers(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Errorf("serve returned %v, want nil", err)
 	}
+}
+
+// signUp registers an account and signs it in; it returns the token.
+func signUp(t *testing.T, base, email, name, password string) string {
+	t.Helper()
+	if status, body := send(t, "POST", base+"/api/users", "", map[string]string{
+		"email": email, "name": name, "password": password}); status != http.StatusCreated {
+		t.Fatalf("register = %d %s", status, body)
+	}
+	return signIn(t, base, email, password)
 }
 
 // signIn logs in and returns the token.

@@ -23,12 +23,7 @@ func TestTerminatedConnectionsAreNever500(t *testing.T) {
 	base, stop := startApp(t, url)
 	waitReady(t, base)
 
-	const email, password = "terminate@example.com", "correct horse battery"
-	if status, body := send(t, "POST", base+"/api/users", "", map[string]string{
-		"email": email, "name": "Terminate", "password": password}); status != http.StatusCreated {
-		t.Fatalf("register = %d %s", status, body)
-	}
-	token := signIn(t, base, email, password)
+	token := signUp(t, base, "terminate@example.com", "Terminate", "correct horse battery")
 	missing := "01900000-0000-7000-8000-000000000000" // no such book or order
 	routes := []struct {
 		method, path, token string
@@ -61,9 +56,8 @@ func TestTerminatedConnectionsAreNever500(t *testing.T) {
 				return
 			case <-time.After(20 * time.Millisecond):
 			}
-			var n int
-			if err := admin.QueryRow(ctx, `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))
-				FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+			n, err := testdb.TerminateConnections(ctx, admin)
+			if err != nil {
 				t.Errorf("terminate: %v", err)
 				return
 			}
