@@ -73,8 +73,11 @@ type Config struct {
 	DeniedStd []string `json:"deniedStd"`
 }
 
-// DefaultConfig returns the configuration of bookapp, used for every key that
-// the config file leaves out and when there is no config file at all.
+// DefaultConfig returns the defaults, used for every key that the config
+// file leaves out and when there is no config file at all: the classic
+// four layers with service public to the app. bookapp's own archtest.json
+// adds the httpapi layer and makes no layer public (the app imports only
+// setup packages).
 func DefaultConfig() *Config {
 	return &Config{
 		Contexts:       []string{"books", "orders", "users"},

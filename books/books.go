@@ -1,20 +1,25 @@
 // Package books is the setup package (the front door) of the books bounded
 // context: the catalogue, reviews, promotions and the book list. New wires
-// the context's layers over a database pool and hands the app what it needs:
-// the use cases (Service), the book lists (Lists), the broker handler that
-// orders asks for the books of an order (RegisterHandlers) and the schema's
-// migrations. It is the top layer of the context.
+// the context's layers over a database pool and hands the app what every
+// context's setup package hands it: the schema's migrations (Migrations),
+// the HTTP routes (Routes) and their part of the OpenAPI document (OpenAPI),
+// and the broker handlers (RegisterHandlers: the one orders asks for the
+// books of an order). It is the top layer of the context, and the only
+// package of it the app imports.
 package books
 
 import (
+	"log/slog"
 	"time"
 
+	"example.com/bookapp/books/httpapi"
 	"example.com/bookapp/books/infrastructure"
 	"example.com/bookapp/books/persistence"
 	"example.com/bookapp/books/service"
 	"example.com/bookapp/books/service/listbooks"
 	"example.com/bookapp/shared/broker"
 	"example.com/bookapp/shared/migrate"
+	"example.com/bookapp/shared/web"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -46,12 +51,18 @@ func New(pool *pgxpool.Pool, opts Options) *Module {
 	}
 }
 
-// Service returns the context's use cases but the book lists, for the app's
-// HTTP handlers.
+// Routes mounts the context's HTTP endpoints on mux (see httpapi.Routes),
+// whose requests must have been through web.Authenticate.
+func (m *Module) Routes(mux web.Mux, log *slog.Logger) {
+	httpapi.Routes(mux, log, m.service, m.lists)
+}
+
+// Service returns the context's use cases but the book lists, for the
+// context's own tests and tools (the app reaches them over HTTP).
 func (m *Module) Service() *service.Service { return m.service }
 
 // Lists returns the book lists (the public catalogue and the
-// administrators' list of soft-deleted books), for the app's HTTP handlers.
+// administrators' list of soft-deleted books), for the context's own tests.
 func (m *Module) Lists() *listbooks.Service { return m.lists }
 
 // RegisterHandlers registers the context's broker handlers with b:
@@ -67,3 +78,7 @@ func (m *Module) RegisterHandlers(b *broker.Broker) error {
 func Migrations() migrate.Source {
 	return persistence.Migrations()
 }
+
+// OpenAPI returns the context's part of the API's OpenAPI document, which
+// the app merges with the others' and serves at /openapi.json.
+func OpenAPI() []byte { return httpapi.OpenAPI() }

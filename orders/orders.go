@@ -3,8 +3,11 @@
 // database pool and over what it needs from the other contexts — the broker,
 // through which it asks books for the books of an order ("books.for-order"),
 // and users' implementation of the shared contract contracts.AddressProvider
-// — and hands the app the use cases (Service) and the schema's migrations. It
-// is the top layer of the context.
+// — and hands the app what every context's setup package hands it: the
+// schema's migrations (Migrations), the HTTP routes (Routes) and their part
+// of the OpenAPI document (OpenAPI), and the broker handlers
+// (RegisterHandlers: none yet). It is the top layer of the context, and the
+// only package of it the app imports.
 //
 // Orders imports neither books nor users: the app hands it the two ways out,
 // and the broker's Verify, at start-up, checks that books answers what orders
@@ -12,14 +15,17 @@
 package orders
 
 import (
+	"log/slog"
 	"time"
 
+	"example.com/bookapp/orders/httpapi"
 	"example.com/bookapp/orders/infrastructure"
 	"example.com/bookapp/orders/persistence"
 	"example.com/bookapp/orders/service"
 	"example.com/bookapp/shared/broker"
 	"example.com/bookapp/shared/contracts"
 	"example.com/bookapp/shared/migrate"
+	"example.com/bookapp/shared/web"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -50,15 +56,27 @@ func New(pool *pgxpool.Pool, b *broker.Broker, addresses contracts.AddressProvid
 	}
 }
 
-// Service returns the context's use cases, for the app's HTTP handlers.
-func (m *Module) Service() *service.Service { return m.service }
+// Routes mounts the context's HTTP endpoints on mux (see httpapi.Routes),
+// whose requests must have been through web.Authenticate.
+func (m *Module) Routes(mux web.Mux, log *slog.Logger) {
+	httpapi.Routes(mux, log, m.service)
+}
 
-// Migrations returns the orders schema's migrations; see the package-level
-// Migrations.
-func (m *Module) Migrations() migrate.Source { return Migrations() }
+// RegisterHandlers registers the context's broker handlers with b. Orders
+// answers no other context's questions yet, so it registers none; the
+// method is here so that every context is wired the same way.
+func (m *Module) RegisterHandlers(*broker.Broker) error { return nil }
+
+// Service returns the context's use cases, for the context's own tests (the
+// app reaches them over HTTP).
+func (m *Module) Service() *service.Service { return m.service }
 
 // Migrations returns the orders context's schema migrations, which the app
 // applies at start-up before it serves.
 func Migrations() migrate.Source {
 	return persistence.Migrations()
 }
+
+// OpenAPI returns the context's part of the API's OpenAPI document, which
+// the app merges with the others' and serves at /openapi.json.
+func OpenAPI() []byte { return httpapi.OpenAPI() }

@@ -3,6 +3,7 @@ module example.com/bookapp/shared
 go 1.26
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0
 )

@@ -1,17 +1,25 @@
 // Package users is the setup package (the front door) of the users bounded
 // context: accounts, sign-in, roles and delivery addresses. New wires the
-// context's layers over a database pool and hands the app what it needs: the
-// use cases (Service), the implementation of the shared address contract for
-// orders (AddressProvider), the schema's migrations and the administrator
-// bootstrap. It is the top layer of the context.
+// context's layers over a database pool and hands the app what every
+// context's setup package hands it — the schema's migrations (Migrations),
+// the HTTP routes (Routes) and their part of the OpenAPI document (OpenAPI),
+// the broker handlers (RegisterHandlers: none yet) — and what only users
+// has: the bearer-token check of the app's authentication middleware
+// (Authenticator), the implementation of the shared address contract for
+// orders (AddressProvider) and the administrator bootstrap. It is the top
+// layer of the context, and the only package of it the app imports.
 package users
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
+	"example.com/bookapp/shared/broker"
 	"example.com/bookapp/shared/contracts"
 	"example.com/bookapp/shared/migrate"
+	"example.com/bookapp/shared/web"
+	"example.com/bookapp/users/httpapi"
 	"example.com/bookapp/users/infrastructure"
 	"example.com/bookapp/users/persistence"
 	"example.com/bookapp/users/service"
@@ -78,17 +86,30 @@ func New(pool *pgxpool.Pool, opts Options) *Module {
 	}
 }
 
-// Service returns the context's use cases, for the app's HTTP handlers and
-// its authentication middleware (Service.Authenticate).
+// Routes mounts the context's HTTP endpoints on mux (see httpapi.Routes),
+// whose requests must have been through web.Authenticate with
+// Authenticator.
+func (m *Module) Routes(mux web.Mux, log *slog.Logger) {
+	httpapi.Routes(mux, log, m.service)
+}
+
+// RegisterHandlers registers the context's broker handlers with b. Users
+// answers orders through the address contract, not the broker, so it
+// registers none; the method is here so that every context is wired the
+// same way.
+func (m *Module) RegisterHandlers(*broker.Broker) error { return nil }
+
+// Authenticator resolves bearer tokens to callers, for the app's
+// web.Authenticate middleware.
+func (m *Module) Authenticator() web.Authenticator { return m.service }
+
+// Service returns the context's use cases, for the context's own tests (the
+// app reaches them over HTTP).
 func (m *Module) Service() *service.Service { return m.service }
 
 // AddressProvider returns the users context's implementation of the shared
 // contract, for the app to hand to orders.
 func (m *Module) AddressProvider() contracts.AddressProvider { return m.addresses }
-
-// Migrations returns the users schema's migrations; see the package-level
-// Migrations.
-func (m *Module) Migrations() migrate.Source { return Migrations() }
 
 // EnsureAdmin creates the account email with the admin role, or gives an
 // existing account the admin role and password; name is used only for a new
@@ -119,3 +140,7 @@ func (m *Module) EnsureAdminFromEnv(ctx context.Context, getenv func(string) str
 func Migrations() migrate.Source {
 	return persistence.Migrations()
 }
+
+// OpenAPI returns the context's part of the API's OpenAPI document, which
+// the app merges with the others' and serves at /openapi.json.
+func OpenAPI() []byte { return httpapi.OpenAPI() }

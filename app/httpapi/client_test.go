@@ -53,13 +53,11 @@ func newServerAt(t *testing.T, now func() time.Time) (*httptest.Server, *pgxpool
 		t.Fatalf("broker.Verify: %v", err)
 	}
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{
-		Log:   slog.New(slog.DiscardHandler),
-		DB:    pool,
-		Users: usersModule.Service(),
-
-		Books:     booksModule.Service(),
-		BookLists: booksModule.Lists(),
-		Orders:    ordersModule.Service(),
+		Log:    slog.New(slog.DiscardHandler),
+		DB:     pool,
+		Users:  usersModule,
+		Books:  booksModule,
+		Orders: ordersModule,
 	}))
 	t.Cleanup(srv.Close)
 	return srv, pool

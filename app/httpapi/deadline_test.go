@@ -33,7 +33,7 @@ func TestRequestDeadlineEndsAWaitForTheDatabase(t *testing.T) {
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{
 		Log:            slog.New(slog.DiscardHandler),
 		DB:             pool,
-		Users:          users.New(pool, users.Options{PasswordHashing: cheapHashing}).Service(),
+		Users:          users.New(pool, users.Options{PasswordHashing: cheapHashing}),
 		Metrics:        metrics,
 		RequestTimeout: timeout,
 	}))

@@ -26,7 +26,7 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{
 		Log:     slog.New(slog.DiscardHandler),
 		DB:      pool,
-		Users:   users.New(pool, users.Options{PasswordHashing: cheapHashing}).Service(),
+		Users:   users.New(pool, users.Options{PasswordHashing: cheapHashing}),
 		Metrics: metrics,
 	}))
 	defer srv.Close()

@@ -9,7 +9,7 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 
-	"example.com/bookapp/app/web"
+	"example.com/bookapp/shared/web"
 )
 
 // logRequests logs each request once it is done: server errors at error

@@ -1,7 +1,10 @@
-// Package httpapi is bookapp's HTTP front end: the one router, its middleware,
-// the operational endpoints and the problem+json error shape. Each context's
-// handlers will live in a folder of their own beside it and stay thin: decode
-// and validate, call a service, encode.
+// Package httpapi is bookapp's HTTP front end: the one router, its
+// middleware (request ids, authentication, access log, panics, deadlines,
+// metrics), the operational endpoints and the merged OpenAPI document. The
+// endpoints of the API are the contexts': each context's setup package
+// mounts its own routes (Routes), written in its httpapi layer on net/http
+// and shared/web, so a context that leaves the process takes its wire
+// contract with it.
 package httpapi
 
 import (
@@ -12,14 +15,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"example.com/bookapp/app/httpapi/booksapi"
-	"example.com/bookapp/app/httpapi/ordersapi"
-	"example.com/bookapp/app/httpapi/usersapi"
-	"example.com/bookapp/app/web"
-	booksservice "example.com/bookapp/books/service"
-	"example.com/bookapp/books/service/listbooks"
-	ordersservice "example.com/bookapp/orders/service"
-	usersservice "example.com/bookapp/users/service"
+	"example.com/bookapp/books"
+	"example.com/bookapp/orders"
+	"example.com/bookapp/shared/web"
+	"example.com/bookapp/users"
 )
 
 // A Pinger answers whether the database is reachable.
@@ -29,14 +28,15 @@ type Pinger interface {
 
 // Deps is everything the API needs, built by the app's wiring.
 type Deps struct {
-	Log   *slog.Logger
-	DB    Pinger
-	Users *usersservice.Service
-	// Books is the books context's use cases, BookLists its book lists.
-	Books     *booksservice.Service
-	BookLists *listbooks.Service
-	// Orders is the orders context's use cases.
-	Orders *ordersservice.Service
+	Log *slog.Logger
+	DB  Pinger
+	// Users, Books and Orders are the contexts, wired; each mounts its own
+	// routes, and Users resolves the bearer tokens of every request. A nil
+	// context is not mounted (tests that need only some leave the others
+	// out).
+	Users  *users.Module
+	Books  *books.Module
+	Orders *orders.Module
 
 	// Metrics counts and times every request and serves GET /metrics; nil
 	// gives the API metrics of its own, without pool statistics.
@@ -62,11 +62,18 @@ func New(d Deps) http.Handler {
 	r := newRouter(d.Log, d.Metrics, d.RequestTimeout)
 	r.Get("/readyz", readyz(d.DB))
 	r.Method(http.MethodGet, "/metrics", d.Metrics.Handler())
+	if d.Users == nil {
+		return r
+	}
 	r.Group(func(r chi.Router) {
-		r.Use(web.Authenticate(d.Users, d.Log))
-		usersapi.Routes(r, d.Users, d.Log)
-		booksapi.Routes(r, d.Books, d.BookLists, d.Log)
-		ordersapi.Routes(r, d.Orders, d.Log)
+		r.Use(web.Authenticate(d.Users.Authenticator(), d.Log))
+		d.Users.Routes(r, d.Log)
+		if d.Books != nil {
+			d.Books.Routes(r, d.Log)
+		}
+		if d.Orders != nil {
+			d.Orders.Routes(r, d.Log)
+		}
 	})
 	return r
 }
@@ -107,7 +114,7 @@ func newRouter(log *slog.Logger, m *Metrics, timeout time.Duration) *chi.Mux {
 			Detail: "The resource does not support the " + r.Method + " method."})
 	})
 	r.Get("/healthz", healthz)
-	r.Get("/openapi.json", openAPI)
+	r.Get("/openapi.json", openAPI(log))
 	return r
 }
 

@@ -26,3 +26,25 @@ func TestPrincipalInContext(t *testing.T) {
 		t.Error("a customer is admin")
 	}
 }
+
+func TestRequire(t *testing.T) {
+	anonymous := auth.Principal{}
+	customer := auth.Principal{UserID: uuid.Must(uuid.NewV7()), Roles: []string{auth.RoleCustomer}}
+	admin := auth.Principal{UserID: uuid.Must(uuid.NewV7()), Roles: []string{auth.RoleCustomer, auth.RoleAdmin}}
+	for _, c := range []struct {
+		name           string
+		p              auth.Principal
+		signedIn, admn error
+	}{
+		{"anonymous", anonymous, auth.ErrSignIn, auth.ErrSignIn},
+		{"customer", customer, nil, auth.ErrAdminsOnly},
+		{"admin", admin, nil, nil},
+	} {
+		if err := auth.RequireSignedIn(c.p); err != c.signedIn {
+			t.Errorf("RequireSignedIn(%s) = %v, want %v", c.name, err, c.signedIn)
+		}
+		if err := auth.RequireAdmin(c.p); err != c.admn {
+			t.Errorf("RequireAdmin(%s) = %v, want %v", c.name, err, c.admn)
+		}
+	}
+}

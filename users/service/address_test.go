@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"example.com/bookapp/shared/auth"
 	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/users/service"
 	"github.com/google/go-cmp/cmp"
@@ -18,7 +19,7 @@ func TestSetAddress(t *testing.T) {
 	f := newFixture(t, service.Options{})
 	jane := f.mustRegister(t, "jane@example.com", "Jane")
 
-	got, err := f.svc.SetAddress(ctx, jane.ID, service.AddressInput{Line1: " 1 High Street ", City: "Oxford", Postcode: "OX1 1AA", Country: "gb"})
+	got, err := f.svc.SetAddress(ctx, auth.Principal{UserID: jane.ID}, service.AddressInput{Line1: " 1 High Street ", City: "Oxford", Postcode: "OX1 1AA", Country: "gb"})
 	if err != nil {
 		t.Fatalf("SetAddress: %v", err)
 	}
@@ -26,7 +27,7 @@ func TestSetAddress(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("SetAddress (-want +got):\n%s", diff)
 	}
-	me, err := f.svc.Me(ctx, jane.ID)
+	me, err := f.svc.Me(ctx, auth.Principal{UserID: jane.ID})
 	if err != nil {
 		t.Fatalf("Me: %v", err)
 	}
@@ -36,10 +37,10 @@ func TestSetAddress(t *testing.T) {
 
 	// Setting it again replaces it.
 	moved := service.AddressInput{Line1: "Unter den Linden 1", Line2: "3. OG", City: "Berlin", Postcode: "10117", Country: "DE"}
-	if _, err := f.svc.SetAddress(ctx, jane.ID, moved); err != nil {
+	if _, err := f.svc.SetAddress(ctx, auth.Principal{UserID: jane.ID}, moved); err != nil {
 		t.Fatalf("SetAddress again: %v", err)
 	}
-	me, err = f.svc.Me(ctx, jane.ID)
+	me, err = f.svc.Me(ctx, auth.Principal{UserID: jane.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestSetAddressValidation(t *testing.T) {
 			t.Parallel()
 			in := ok
 			tt.change(&in)
-			_, err := f.svc.SetAddress(ctx, jane.ID, in)
+			_, err := f.svc.SetAddress(ctx, auth.Principal{UserID: jane.ID}, in)
 			if !errors.Is(err, errs.Invalid) {
 				t.Fatalf("SetAddress(%+v) error = %v, want errs.Invalid", in, err)
 			}
@@ -96,11 +97,11 @@ func TestUnknownUser(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, service.Options{})
 	nobody := uuid.Must(uuid.NewV7())
-	if _, err := f.svc.Me(ctx, nobody); !errors.Is(err, service.ErrUserNotFound) || !errors.Is(err, errs.NotFound) {
+	if _, err := f.svc.Me(ctx, auth.Principal{UserID: nobody}); !errors.Is(err, service.ErrUserNotFound) || !errors.Is(err, errs.NotFound) {
 		t.Errorf("Me(unknown) error = %v, want ErrUserNotFound", err)
 	}
 	in := service.AddressInput{Line1: "1 High Street", City: "Oxford", Postcode: "OX1 1AA", Country: "GB"}
-	if _, err := f.svc.SetAddress(ctx, nobody, in); !errors.Is(err, service.ErrUserNotFound) {
+	if _, err := f.svc.SetAddress(ctx, auth.Principal{UserID: nobody}, in); !errors.Is(err, service.ErrUserNotFound) {
 		t.Errorf("SetAddress(unknown) error = %v, want ErrUserNotFound", err)
 	}
 }

@@ -30,7 +30,7 @@ func TestRegister(t *testing.T) {
 	if got.ID.Version() != 7 {
 		t.Errorf("id %v is UUID version %d, want 7", got.ID, got.ID.Version())
 	}
-	me, err := f.svc.Me(ctx, got.ID)
+	me, err := f.svc.Me(ctx, auth.Principal{UserID: got.ID})
 	if err != nil {
 		t.Fatalf("Me: %v", err)
 	}

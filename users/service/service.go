@@ -223,8 +223,13 @@ type AddressDTO struct {
 	Line1, Line2, City, Postcode, Country string
 }
 
-// Me returns account userID with its delivery address, or ErrUserNotFound.
-func (s *Service) Me(ctx context.Context, userID uuid.UUID) (MeDTO, error) {
+// Me returns the caller p's account with its delivery address; ErrUserNotFound
+// if the account is gone, auth.ErrSignIn for an anonymous caller.
+func (s *Service) Me(ctx context.Context, p auth.Principal) (MeDTO, error) {
+	if err := auth.RequireSignedIn(p); err != nil {
+		return MeDTO{}, err
+	}
+	userID := p.UserID
 	u, err := s.store.UserByID(ctx, userID)
 	if err != nil {
 		return MeDTO{}, err
@@ -246,11 +251,15 @@ type AddressInput struct {
 	Line1, Line2, City, Postcode, Country string
 }
 
-// SetAddress sets or replaces the delivery address of account userID and
+// SetAddress sets or replaces the delivery address of the caller p and
 // returns it as stored (trimmed, country upper-cased). It returns errs.Invalid
 // naming the fields at fault (line1, line2, city, postcode, country), or
 // ErrUserNotFound.
-func (s *Service) SetAddress(ctx context.Context, userID uuid.UUID, in AddressInput) (AddressDTO, error) {
+func (s *Service) SetAddress(ctx context.Context, p auth.Principal, in AddressInput) (AddressDTO, error) {
+	if err := auth.RequireSignedIn(p); err != nil {
+		return AddressDTO{}, err
+	}
+	userID := p.UserID
 	a, err := domain.NewAddress(in.Line1, in.Line2, in.City, in.Postcode, in.Country)
 	if err != nil {
 		return AddressDTO{}, err

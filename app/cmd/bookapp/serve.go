@@ -115,15 +115,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// The contexts meet only here: orders asks books through the broker and
 	// users through the address contract.
 	b := broker.New(broker.WithObserver(metrics.ObserveAsk))
-	if err := booksModule.RegisterHandlers(b); err != nil {
-		return failed(fmt.Errorf("register the books context's broker handlers: %w", err))
-	}
 	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{})
+	for _, c := range []struct {
+		name     string
+		register func(*broker.Broker) error
+	}{{"users", usersModule.RegisterHandlers}, {"books", booksModule.RegisterHandlers}, {"orders", ordersModule.RegisterHandlers}} {
+		if err := c.register(b); err != nil {
+			return failed(fmt.Errorf("register the %s context's broker handlers: %w", c.name, err))
+		}
+	}
 	if err := verifyBroker(b); err != nil {
 		return failed(err)
 	}
-	api := httpapi.New(httpapi.Deps{Log: log, DB: pool, Metrics: metrics, RequestTimeout: cfg.requestTimeout, Users: usersModule.Service(),
-		Books: booksModule.Service(), BookLists: booksModule.Lists(), Orders: ordersModule.Service()})
+	api := httpapi.New(httpapi.Deps{Log: log, DB: pool, Metrics: metrics, RequestTimeout: cfg.requestTimeout, Users: usersModule,
+		Books: booksModule, Orders: ordersModule})
 	current.Store(&api)
 	url := displayURL(ln.Addr())
 	log.Info("ready", slog.String("url", url))

@@ -11,16 +11,12 @@ type Money int64
 
 // MarshalJSON writes m as a JSON number with exactly two decimals.
 func (m Money) MarshalJSON() ([]byte, error) {
-	return m.AppendJSON(make([]byte, 0, 24)), nil
-}
-
-// AppendJSON appends m as MarshalJSON writes it.
-func (m Money) AppendJSON(b []byte) []byte {
 	u := uint64(m)
+	var b []byte
 	if m < 0 {
 		b = append(b, '-')
 		u = -u // two's complement: right for the most negative value too
 	}
 	b = strconv.AppendUint(b, u/100, 10)
-	return append(b, '.', byte('0'+u%100/10), byte('0'+u%10))
+	return append(b, '.', byte('0'+u%100/10), byte('0'+u%10)), nil
 }

@@ -1,4 +1,4 @@
-package booksapi
+package web_test
 
 import (
 	"encoding/json"
@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"example.com/bookapp/app/web"
 	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/web"
 )
 
 func TestMoneyDecode(t *testing.T) {
@@ -50,18 +50,18 @@ func TestMoneyDecode(t *testing.T) {
 		{"12345678901234567890123", 0, "is too large"},
 	}
 	for _, tt := range tests {
-		var m money
+		var m web.Amount
 		if err := json.Unmarshal([]byte(tt.in), &m); err != nil {
 			t.Errorf("%s: %v", tt.in, err)
 			continue
 		}
-		if !m.set || m.problem != tt.problem || (tt.problem == "" && m.cents != tt.cents) {
+		if m.Problem() != tt.problem || (tt.problem == "" && m.Cents != tt.cents) {
 			t.Errorf("%s = %+v, want %d cents, problem %q", tt.in, m, tt.cents, tt.problem)
 		}
 	}
 }
 
-// What the API writes (web.Money), it reads back unchanged.
+// What the API writes (Money), it reads back unchanged.
 func TestMoneyRoundTrip(t *testing.T) {
 	t.Parallel()
 	for _, cents := range []int64{0, 1, 9, 10, 99, 100, 2990, 2999, 1_000_000, 99999999999999} {
@@ -69,8 +69,8 @@ func TestMoneyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var m money
-		if err := json.Unmarshal(b, &m); err != nil || m.problem != "" || m.cents != cents {
+		var m web.Amount
+		if err := json.Unmarshal(b, &m); err != nil || m.Problem() != "" || m.Cents != cents {
 			t.Errorf("%d cents written as %s read back as %+v, %v", cents, b, m, err)
 		}
 	}
@@ -80,6 +80,9 @@ func TestMoneyRoundTrip(t *testing.T) {
 // is a type error at its path; null and absence leave the amount unset.
 func TestMoneyInARequest(t *testing.T) {
 	t.Parallel()
+	type promotionRequest struct {
+		ActualPrice web.Amount `json:"actualPrice"`
+	}
 	decode := func(body string) (promotionRequest, error) {
 		r := httptest.NewRequest(http.MethodPut, "/", strings.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")
@@ -93,19 +96,19 @@ func TestMoneyInARequest(t *testing.T) {
 	}
 	for _, body := range []string{`{"actualPrice":null}`, `{}`} {
 		req, err := decode(body)
-		if err != nil || req.ActualPrice.set {
+		if err != nil || req.ActualPrice.Problem() != "is required" {
 			t.Errorf("%s: %+v, %v; want the amount unset", body, req.ActualPrice, err)
 		}
-		if err := checkFields(field{"actualPrice", req.ActualPrice.set, req.ActualPrice.problem}); errs.FieldsOf(err)["actualPrice"] != "is required" {
-			t.Errorf("%s: checkFields = %v, want actualPrice is required", body, err)
+		if err := web.Check(map[string]web.Checked{"actualPrice": req.ActualPrice}); errs.FieldsOf(err)["actualPrice"] != "is required" {
+			t.Errorf("%s: Check = %v, want actualPrice is required", body, err)
 		}
 	}
 	req, err := decode(`{"actualPrice":12.345}`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := checkFields(field{"actualPrice", req.ActualPrice.set, req.ActualPrice.problem}); errs.FieldsOf(err)["actualPrice"] != "must have at most two decimals" {
-		t.Errorf("12.345: checkFields = %v", err)
+	if err := web.Check(map[string]web.Checked{"actualPrice": req.ActualPrice}); errs.FieldsOf(err)["actualPrice"] != "must have at most two decimals" {
+		t.Errorf("12.345: Check = %v", err)
 	}
 }
 
@@ -123,12 +126,12 @@ func TestDate(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{`"2024-02-29"`: "", `"2023-02-29"`: "must be a date such as 2024-05-31",
 		`"2024-2-9"`: "must be a date such as 2024-05-31", `"2024-02-29T00:00:00Z"`: "must be a date such as 2024-05-31", `""`: "must be a date such as 2024-05-31"} {
-		var d date
-		if err := json.Unmarshal([]byte(in), &d); err != nil || !d.set || d.problem != want {
+		var d web.Date
+		if err := json.Unmarshal([]byte(in), &d); err != nil || d.Problem() != want {
 			t.Errorf("%s = %+v, %v; want problem %q", in, d, err, want)
 		}
 	}
-	var d date
+	var d web.Date
 	if err := json.Unmarshal([]byte(`20240229`), &d); err == nil {
 		t.Error("a number decoded as a date")
 	}
@@ -138,10 +141,10 @@ func TestDate(t *testing.T) {
 	}
 }
 
-func mustParse(t *testing.T, s string) (d date) {
+func mustParse(t *testing.T, s string) (d web.Date) {
 	t.Helper()
-	if err := json.Unmarshal([]byte(`"`+s+`"`), &d); err != nil || d.problem != "" {
-		t.Fatalf("%s: %v %s", s, err, d.problem)
+	if err := json.Unmarshal([]byte(`"`+s+`"`), &d); err != nil || d.Problem() != "" {
+		t.Fatalf("%s: %v %s", s, err, d.Problem())
 	}
 	return d
 }

@@ -61,39 +61,3 @@ func Authenticate(a Authenticator, log *slog.Logger) func(http.Handler) http.Han
 		})
 	}
 }
-
-var (
-	errSignIn  = errs.New(errs.Unauthenticated, "Sign in first: send Authorization: Bearer <token> from POST /api/auth/login.")
-	errNotRole = errs.New(errs.Forbidden, "Your account may not do this.")
-)
-
-// RequireUser lets only signed-in callers through (401 otherwise).
-func RequireUser(log *slog.Logger) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if _, ok := auth.FromContext(r.Context()); !ok {
-				WriteError(w, r, log, errSignIn)
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
-// RequireRole lets only callers holding role through: 401 for anonymous
-// callers, 403 for signed-in ones without the role.
-func RequireRole(log *slog.Logger, role string) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			p, ok := auth.FromContext(r.Context())
-			switch {
-			case !ok:
-				WriteError(w, r, log, errSignIn)
-			case !p.HasRole(role):
-				WriteError(w, r, log, errNotRole)
-			default:
-				next.ServeHTTP(w, r)
-			}
-		})
-	}
-}

@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"example.com/bookapp/app/web"
+	"example.com/bookapp/shared/web"
 )
 
 func TestMoneyMarshalJSON(t *testing.T) {

@@ -6,12 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // MaxBodyBytes is the largest request body the API reads (413 beyond it).
@@ -200,48 +198,28 @@ func invalid(detail string, fields map[string]string) error {
 
 // Encode writes v as JSON with status, and a Content-Length. It encodes
 // first, so a value that cannot be encoded becomes an error before anything
-// is written. A v that is an Appender writes its own JSON; any other goes
-// through encoding/json. The buffers are reused across requests.
+// is written; an error writing the encoded body (the client went away) is
+// reported as a WriteFailed, which Handle logs instead of answering.
 func Encode(w http.ResponseWriter, status int, v any) error {
-	bp := buffers.Get().(*[]byte)
-	b := (*bp)[:0]
-	defer func() {
-		if cap(b) <= maxPooledBuffer {
-			*bp = b[:0]
-			buffers.Put(bp)
-		}
-	}()
-	if a, ok := v.(Appender); ok {
-		b = append(a.AppendJSON(b), '\n') // as json.Encoder ends a value
-	} else {
-		buf := bytes.NewBuffer(b)
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
-			return fmt.Errorf("encode response: %w", err)
-		}
-		b = buf.Bytes()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode response: %w", err)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	_, err := w.Write(b)
-	return err
-}
-
-// buffers hold the encoding buffers of earlier responses. A buffer that
-// grew beyond maxPooledBuffer (a page of the book list takes about 30 KB) is
-// left to the garbage collector, so one huge response does not stay
-// allocated for ever.
-var buffers = sync.Pool{New: func() any { return new([]byte) }}
-
-const maxPooledBuffer = 256 << 10
-
-// Respond encodes v with status, logging a failure to encode or write, which
-// the client can no longer be told about.
-func Respond(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, v any) {
-	if err := Encode(w, status, v); err != nil {
-		log.WarnContext(r.Context(), "write response", slog.Any("err", err), slog.String("requestId", RequestID(r.Context())))
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return &WriteFailed{Err: err}
 	}
+	return nil
 }
+
+// A WriteFailed is an error writing a response whose status line has been
+// sent: too late to answer with a problem, so Handle only logs it.
+type WriteFailed struct{ Err error }
+
+func (e *WriteFailed) Error() string { return "write response: " + e.Err.Error() }
+func (e *WriteFailed) Unwrap() error { return e.Err }

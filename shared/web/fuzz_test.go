@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"example.com/bookapp/app/web"
+	"example.com/bookapp/shared/web"
 )
 
 // fuzzRequest has the shapes the API's request bodies use: ids, nested

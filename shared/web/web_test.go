@@ -15,9 +15,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 
-	"example.com/bookapp/app/web"
 	"example.com/bookapp/shared/auth"
 	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/web"
 )
 
 type line struct {
@@ -201,44 +201,42 @@ func TestAuthentication(t *testing.T) {
 	admin := auth.Principal{UserID: uuid.Must(uuid.NewV7()), Name: "Ad", Roles: []string{auth.RoleCustomer, auth.RoleAdmin}}
 	ts := tokens{"cust": customer, "adm": admin}
 	log := slog.New(slog.DiscardHandler)
-	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, _ := auth.FromContext(r.Context())
-		fmt.Fprint(w, p.Name)
-	})
-	chain := func(mw ...func(http.Handler) http.Handler) http.Handler {
-		h := http.Handler(ok)
-		for i := len(mw) - 1; i >= 0; i-- {
-			h = mw[i](h)
-		}
-		return web.Authenticate(ts, log)(h)
+	ok := func(w http.ResponseWriter, r *http.Request) error {
+		_, err := fmt.Fprint(w, web.Caller(r).Name)
+		return err
 	}
-	public, user, adminOnly := chain(), chain(web.RequireUser(log)), chain(web.RequireRole(log, auth.RoleAdmin))
+	mux := http.NewServeMux()
+	routes := web.Routes{Mux: mux, Log: log}
+	routes.Handle("GET /public", ok)
+	routes.Handle("GET /user", ok, web.SignedIn)
+	routes.Handle("GET /admin", ok, web.Admin)
+	h := web.Authenticate(ts, log)(mux)
 
 	tests := []struct {
 		name   string
-		h      http.Handler
+		path   string
 		header string
 		status int
 		body   string
 	}{
-		{"public anonymous", public, "", 200, ""},
-		{"public signed in", public, "Bearer cust", 200, "Cy"},
-		{"public garbage token", public, "Bearer nope", 401, ""},
-		{"public wrong scheme", public, "Basic Y3k6cHc=", 401, ""},
-		{"public empty bearer", public, "Bearer ", 401, ""},
-		{"user anonymous", user, "", 401, ""},
-		{"user signed in", user, "bearer cust", 200, "Cy"},
-		{"admin anonymous", adminOnly, "", 401, ""},
-		{"admin as customer", adminOnly, "Bearer cust", 403, ""},
-		{"admin as admin", adminOnly, "Bearer adm", 200, "Ad"},
+		{"public anonymous", "/public", "", 200, ""},
+		{"public signed in", "/public", "Bearer cust", 200, "Cy"},
+		{"public garbage token", "/public", "Bearer nope", 401, ""},
+		{"public wrong scheme", "/public", "Basic Y3k6cHc=", 401, ""},
+		{"public empty bearer", "/public", "Bearer ", 401, ""},
+		{"user anonymous", "/user", "", 401, ""},
+		{"user signed in", "/user", "bearer cust", 200, "Cy"},
+		{"admin anonymous", "/admin", "", 401, ""},
+		{"admin as customer", "/admin", "Bearer cust", 403, ""},
+		{"admin as admin", "/admin", "Bearer adm", 200, "Ad"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r := httptest.NewRequest(http.MethodGet, tt.path, nil)
 			if tt.header != "" {
 				r.Header.Set("Authorization", tt.header)
 			}
-			w, p := serve(t, tt.h, r)
+			w, p := serve(t, h, r)
 			if w.Code != tt.status {
 				t.Fatalf("status = %d, want %d", w.Code, tt.status)
 			}
@@ -247,6 +245,9 @@ func TestAuthentication(t *testing.T) {
 			}
 			if tt.status == 401 && (!strings.HasPrefix(w.Header().Get("WWW-Authenticate"), "Bearer") || p.Status != 401) {
 				t.Errorf("401 without WWW-Authenticate: Bearer or problem body: %v %+v", w.Header(), p)
+			}
+			if tt.status == 403 && p.Detail != "Only an administrator may do this." {
+				t.Errorf("403 detail = %q, want auth.ErrAdminsOnly's", p.Detail)
 			}
 		})
 	}
