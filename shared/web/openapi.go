@@ -30,9 +30,9 @@ func MergeOpenAPI(base []byte, parts ...[]byte) ([]byte, error) {
 		return nil, fmt.Errorf("openapi: base document: %w", err)
 	}
 	type part struct {
-		OpenAPI    string                               `json:"openapi"`
-		Tags       []map[string]any                     `json:"tags"`
-		Paths      map[string]json.RawMessage           `json:"paths"`
+		OpenAPI    string                                `json:"openapi"`
+		Tags       []map[string]any                      `json:"tags"`
+		Paths      map[string]json.RawMessage            `json:"paths"`
 		Components map[string]map[string]json.RawMessage `json:"components"`
 	}
 	var merged part
