@@ -21,12 +21,12 @@ import (
 
 func TestMain(m *testing.M) { testdb.Main(m) }
 
-var admin = auth.WithPrincipal(context.Background(), auth.Principal{
-	UserID: uuid.Must(uuid.NewV7()), Name: "Ada Admin", Roles: []string{auth.RoleCustomer, auth.RoleAdmin}})
+var admin = auth.Principal{
+	UserID: uuid.Must(uuid.NewV7()), Name: "Ada Admin", Roles: []string{auth.RoleCustomer, auth.RoleAdmin}}
 
 func mustAddBook(t *testing.T, svc *service.Service, title string) service.BookDTO {
 	t.Helper()
-	b, err := svc.AddBook(admin, service.BookInput{Title: title, PublishedOn: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC),
+	b, err := svc.AddBook(t.Context(), admin, service.BookInput{Title: title, PublishedOn: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC),
 		PriceCents: 3999, Authors: []string{"Grace Hopper", "Alan Turing"}, Tags: []string{"Computing"}})
 	if err != nil {
 		t.Fatalf("AddBook: %v", err)
@@ -81,19 +81,19 @@ func TestModule(t *testing.T) {
 	// Every write path leaves the cached columns exact.
 	svc := m.Service()
 	other := mustAddBook(t, svc, "Second Thoughts")
-	reader := auth.WithPrincipal(ctx, auth.Principal{UserID: uuid.Must(uuid.NewV7()), Name: "Reader", Roles: []string{auth.RoleCustomer}})
+	reader := auth.Principal{UserID: uuid.Must(uuid.NewV7()), Name: "Reader", Roles: []string{auth.RoleCustomer}}
 	ok := func(_ any, err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	ok(svc.SetPromotion(admin, b.ID, service.PromotionInput{ActualPriceCents: 1999, Text: "Sale"}))
-	ok(svc.AddReview(reader, b.ID, service.ReviewInput{NumStars: 5}))
-	ok(svc.AddReview(reader, other.ID, service.ReviewInput{NumStars: 2}))
-	ok(svc.SetPromotion(admin, other.ID, service.PromotionInput{ActualPriceCents: 0, Text: "Free"}))
-	ok(svc.RemovePromotion(admin, other.ID))
-	ok(nil, svc.SoftDelete(admin, other.ID))
+	ok(svc.SetPromotion(t.Context(), admin, b.ID, service.PromotionInput{ActualPriceCents: 1999, Text: "Sale"}))
+	ok(svc.AddReview(t.Context(), reader, b.ID, service.ReviewInput{NumStars: 5}))
+	ok(svc.AddReview(t.Context(), reader, other.ID, service.ReviewInput{NumStars: 2}))
+	ok(svc.SetPromotion(t.Context(), admin, other.ID, service.PromotionInput{ActualPriceCents: 0, Text: "Free"}))
+	ok(svc.RemovePromotion(t.Context(), admin, other.ID))
+	ok(nil, svc.SoftDelete(t.Context(), admin, other.ID))
 	mustFindCacheExact(t, pool)
 }
 
@@ -121,9 +121,9 @@ func TestConcurrentReviews(t *testing.T) {
 	)
 	for i := range n {
 		wg.Go(func() {
-			reader := auth.WithPrincipal(ctx, auth.Principal{UserID: uuid.Must(uuid.NewV7()), Name: fmt.Sprint("Reader ", i), Roles: []string{auth.RoleCustomer}})
+			reader := auth.Principal{UserID: uuid.Must(uuid.NewV7()), Name: fmt.Sprint("Reader ", i), Roles: []string{auth.RoleCustomer}}
 			<-start
-			if _, err := svc.AddReview(reader, b.ID, service.ReviewInput{NumStars: stars[i]}); err != nil {
+			if _, err := svc.AddReview(t.Context(), reader, b.ID, service.ReviewInput{NumStars: stars[i]}); err != nil {
 				t.Errorf("AddReview %d: %v", i, err)
 			}
 		})

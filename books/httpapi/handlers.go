@@ -10,6 +10,7 @@ import (
 
 	"example.com/bookapp/books/service"
 	"example.com/bookapp/books/service/listbooks"
+	"example.com/bookapp/shared/auth"
 	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/web"
 )
@@ -177,7 +178,7 @@ func (h handlers) addBook(w http.ResponseWriter, r *http.Request) error {
 	if err := web.Check(map[string]web.Checked{"publishedOn": req.PublishedOn, "price": req.Price}); err != nil {
 		return err
 	}
-	b, err := h.books.AddBook(r.Context(), service.BookInput{
+	b, err := h.books.AddBook(r.Context(), web.Caller(r), service.BookInput{
 		Title: req.Title, Description: req.Description, PublishedOn: req.PublishedOn.Time, Publisher: req.Publisher,
 		PriceCents: req.Price.Cents, ImageURL: req.ImageURL, Authors: req.Authors, Tags: req.Tags,
 	})
@@ -200,7 +201,7 @@ func (h handlers) changePublishedOn(w http.ResponseWriter, r *http.Request) erro
 	if err := web.Check(map[string]web.Checked{"publishedOn": req.PublishedOn}); err != nil {
 		return err
 	}
-	b, err := h.books.ChangePublishedOn(r.Context(), id, req.PublishedOn.Time)
+	b, err := h.books.ChangePublishedOn(r.Context(), web.Caller(r), id, req.PublishedOn.Time)
 	if err != nil {
 		return err
 	}
@@ -219,7 +220,7 @@ func (h handlers) setPromotion(w http.ResponseWriter, r *http.Request) error {
 	if err := web.Check(map[string]web.Checked{"actualPrice": req.ActualPrice}); err != nil {
 		return err
 	}
-	b, err := h.books.SetPromotion(r.Context(), id, service.PromotionInput{ActualPriceCents: req.ActualPrice.Cents, Text: req.PromotionalText})
+	b, err := h.books.SetPromotion(r.Context(), web.Caller(r), id, service.PromotionInput{ActualPriceCents: req.ActualPrice.Cents, Text: req.PromotionalText})
 	if err != nil {
 		return err
 	}
@@ -239,23 +240,35 @@ func (h handlers) addReview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rv, err := h.books.AddReview(r.Context(), id, service.ReviewInput{NumStars: stars, Comment: req.Comment})
+	rv, err := h.books.AddReview(r.Context(), web.Caller(r), id, service.ReviewInput{NumStars: stars, Comment: req.Comment})
 	if err != nil {
 		return err
 	}
 	return web.Encode(w, http.StatusCreated, toReview(rv))
 }
 
-// bookResult answers a request on the book in its path with what do returns
-// for it: the book in full (200), or do's error. Reading a book and removing
-// its promotion are this and nothing more.
-func bookResult(do func(context.Context, uuid.UUID) (service.BookDTO, error)) web.Handler {
+func (h handlers) getBook(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	b, err := h.books.GetBook(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return web.Encode(w, http.StatusOK, toBook(b))
+}
+
+// bookResult answers an administrator's request on the book in its path
+// with what do returns for it: the book in full (200), or do's error.
+// Removing a promotion is this and nothing more.
+func bookResult(do func(context.Context, auth.Principal, uuid.UUID) (service.BookDTO, error)) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := web.PathID(r, "id")
 		if err != nil {
 			return err
 		}
-		b, err := do(r.Context(), id)
+		b, err := do(r.Context(), web.Caller(r), id)
 		if err != nil {
 			return err
 		}
@@ -265,13 +278,13 @@ func bookResult(do func(context.Context, uuid.UUID) (service.BookDTO, error)) we
 
 // bookCommand answers a request on the book in its path with 204 once do
 // has done its work on it, or do's error: soft delete and restore.
-func bookCommand(do func(context.Context, uuid.UUID) error) web.Handler {
+func bookCommand(do func(context.Context, auth.Principal, uuid.UUID) error) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := web.PathID(r, "id")
 		if err != nil {
 			return err
 		}
-		if err := do(r.Context(), id); err != nil {
+		if err := do(r.Context(), web.Caller(r), id); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)

@@ -24,7 +24,7 @@ func Routes(mux web.Mux, log *slog.Logger, books *service.Service, lists *listbo
 	h := handlers{books: books, lists: lists}
 	rs := web.Routes{Mux: mux, Log: log}
 	rs.Handle("GET /api/books", h.listBooks)
-	rs.Handle("GET /api/books/{id}", bookResult(books.GetBook))
+	rs.Handle("GET /api/books/{id}", h.getBook)
 	rs.Handle("GET /api/tags", h.tags)
 	rs.Handle("POST /api/books/{id}/reviews", h.addReview, web.SignedIn)
 

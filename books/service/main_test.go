@@ -22,7 +22,7 @@ type fixture struct {
 	svc                   *service.Service
 	pool                  *pgxpool.Pool
 	clock                 *clocktest.Clock
-	admin, customer, anon context.Context
+	admin, customer, anon auth.Principal
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -33,11 +33,11 @@ func newFixture(t testing.TB) *fixture {
 		svc:   service.New(persistence.NewStore(pool), c.Now),
 		pool:  pool,
 		clock: c,
-		admin: auth.WithPrincipal(context.Background(), auth.Principal{
-			UserID: uuid.Must(uuid.NewV7()), Name: "Ada Admin", Roles: []string{auth.RoleCustomer, auth.RoleAdmin}}),
-		customer: auth.WithPrincipal(context.Background(), auth.Principal{
-			UserID: uuid.Must(uuid.NewV7()), Name: "Cy Customer", Roles: []string{auth.RoleCustomer}}),
-		anon: context.Background(),
+		admin: auth.Principal{
+			UserID: uuid.Must(uuid.NewV7()), Name: "Ada Admin", Roles: []string{auth.RoleCustomer, auth.RoleAdmin}},
+		customer: auth.Principal{
+			UserID: uuid.Must(uuid.NewV7()), Name: "Cy Customer", Roles: []string{auth.RoleCustomer}},
+		anon: auth.Principal{},
 	}
 }
 
@@ -56,7 +56,7 @@ func goodBook() service.BookInput {
 
 func (f *fixture) mustAddBook(t testing.TB) service.BookDTO {
 	t.Helper()
-	b, err := f.svc.AddBook(f.admin, goodBook())
+	b, err := f.svc.AddBook(t.Context(), f.admin, goodBook())
 	if err != nil {
 		t.Fatalf("AddBook: %v", err)
 	}

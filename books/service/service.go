@@ -6,7 +6,6 @@ import (
 
 	"example.com/bookapp/books/domain"
 	"example.com/bookapp/shared/auth"
-	"example.com/bookapp/shared/errs"
 	"github.com/google/uuid"
 )
 
@@ -15,12 +14,6 @@ import (
 // app maps to a status.
 var (
 	ErrBookNotFound = domain.ErrBookNotFound // errs.NotFound (404), also for a soft-deleted book
-	// ErrSignIn reports a use case that needs a signed-in caller called
-	// without one (errs.Unauthenticated, 401).
-	ErrSignIn = errs.New(errs.Unauthenticated, "sign in first")
-	// ErrNotAdmin reports an administrator's use case called by someone
-	// else (errs.Forbidden, 403).
-	ErrNotAdmin = errs.New(errs.Forbidden, "only an administrator may do this")
 )
 
 // A Store keeps books and their reviews; *persistence.Store is the one the
@@ -34,9 +27,10 @@ type Store interface {
 }
 
 // Service is the books context's use cases but the book lists (see
-// service/listbooks). It reads the caller from the context (shared/auth):
-// the administrator's use cases refuse anyone else with ErrNotAdmin (the
-// app's routes refuse them first; this is the second lock on the door), and
+// service/listbooks). A use case that depends on its caller takes it as a
+// parameter, p: the administrator's use cases refuse anyone else with
+// auth.ErrAdminsOnly (auth.ErrSignIn for an anonymous caller; the HTTP
+// routes refuse them first, this is the second lock on the door), and
 // AddReview signs the review with the caller's name.
 type Service struct {
 	store Store
@@ -111,8 +105,8 @@ func (s *Service) Tags(ctx context.Context) ([]string, error) {
 // AddBook adds a book to the catalogue and returns its detail. It returns
 // errs.Invalid naming the fields at fault by their JSON paths ("title",
 // "authors[2]", "price", "imageUrl", ...). Administrators only.
-func (s *Service) AddBook(ctx context.Context, in BookInput) (BookDTO, error) {
-	if err := requireAdmin(ctx); err != nil {
+func (s *Service) AddBook(ctx context.Context, p auth.Principal, in BookInput) (BookDTO, error) {
+	if err := auth.RequireAdmin(p); err != nil {
 		return BookDTO{}, err
 	}
 	b, err := domain.NewBook(domain.BookInput{
@@ -131,8 +125,8 @@ func (s *Service) AddBook(ctx context.Context, in BookInput) (BookDTO, error) {
 // ChangePublishedOn moves book id's publication to day and returns its
 // detail. It returns errs.Invalid naming "publishedOn", or ErrBookNotFound
 // (also for a soft-deleted book). Administrators only.
-func (s *Service) ChangePublishedOn(ctx context.Context, id uuid.UUID, day time.Time) (BookDTO, error) {
-	return s.update(ctx, id, func(b *domain.Book) error { return b.ChangePublishedOn(day) })
+func (s *Service) ChangePublishedOn(ctx context.Context, p auth.Principal, id uuid.UUID, day time.Time) (BookDTO, error) {
+	return s.update(ctx, p, id, func(b *domain.Book) error { return b.ChangePublishedOn(day) })
 }
 
 // PromotionInput is a promotion as an administrator sends it.
@@ -146,21 +140,21 @@ type PromotionInput struct {
 // over 200 characters) or "actualPrice" (negative), errs.RuleBroken naming
 // "actualPrice" when it is not below the book's price, or ErrBookNotFound.
 // Administrators only.
-func (s *Service) SetPromotion(ctx context.Context, id uuid.UUID, in PromotionInput) (BookDTO, error) {
-	return s.update(ctx, id, func(b *domain.Book) error { return b.SetPromotion(in.ActualPriceCents, in.Text) })
+func (s *Service) SetPromotion(ctx context.Context, p auth.Principal, id uuid.UUID, in PromotionInput) (BookDTO, error) {
+	return s.update(ctx, p, id, func(b *domain.Book) error { return b.SetPromotion(in.ActualPriceCents, in.Text) })
 }
 
 // RemovePromotion ends book id's promotion, if it has one, and returns its
 // detail; or ErrBookNotFound. Administrators only.
-func (s *Service) RemovePromotion(ctx context.Context, id uuid.UUID) (BookDTO, error) {
-	return s.update(ctx, id, (*domain.Book).RemovePromotion)
+func (s *Service) RemovePromotion(ctx context.Context, p auth.Principal, id uuid.UUID) (BookDTO, error) {
+	return s.update(ctx, p, id, (*domain.Book).RemovePromotion)
 }
 
 // SoftDelete hides book id from every public read; it stays for the
 // administrators, who may Restore it. Deleting a deleted book is not an
 // error. It returns ErrBookNotFound for an unknown id. Administrators only.
-func (s *Service) SoftDelete(ctx context.Context, id uuid.UUID) error {
-	if err := requireAdmin(ctx); err != nil {
+func (s *Service) SoftDelete(ctx context.Context, p auth.Principal, id uuid.UUID) error {
+	if err := auth.RequireAdmin(p); err != nil {
 		return err
 	}
 	now := s.now()
@@ -169,8 +163,8 @@ func (s *Service) SoftDelete(ctx context.Context, id uuid.UUID) error {
 
 // Restore undoes SoftDelete; restoring a book that is not deleted is not an
 // error. It returns ErrBookNotFound for an unknown id. Administrators only.
-func (s *Service) Restore(ctx context.Context, id uuid.UUID) error {
-	if err := requireAdmin(ctx); err != nil {
+func (s *Service) Restore(ctx context.Context, p auth.Principal, id uuid.UUID) error {
+	if err := auth.RequireAdmin(p); err != nil {
 		return err
 	}
 	return s.store.Update(ctx, id, func(b *domain.Book) error { b.Restore(); return nil })
@@ -185,11 +179,10 @@ type ReviewInput struct {
 // AddReview adds the signed-in caller's review of book bookID, signed with
 // their account name, and returns it. It returns errs.Invalid naming
 // "numStars" (not 0..5) or "comment" (over 2000 characters), ErrBookNotFound
-// (also for a soft-deleted book), or ErrSignIn for an anonymous caller.
-func (s *Service) AddReview(ctx context.Context, bookID uuid.UUID, in ReviewInput) (ReviewDTO, error) {
-	p, ok := auth.FromContext(ctx)
-	if !ok {
-		return ReviewDTO{}, ErrSignIn
+// (also for a soft-deleted book), or auth.ErrSignIn for an anonymous caller.
+func (s *Service) AddReview(ctx context.Context, p auth.Principal, bookID uuid.UUID, in ReviewInput) (ReviewDTO, error) {
+	if err := auth.RequireSignedIn(p); err != nil {
+		return ReviewDTO{}, err
 	}
 	r, err := domain.NewReview(bookID, p.UserID, p.Name, in.NumStars, in.Comment, s.now())
 	if err != nil {
@@ -203,27 +196,14 @@ func (s *Service) AddReview(ctx context.Context, bookID uuid.UUID, in ReviewInpu
 
 // update checks that the caller is an administrator, applies change to book
 // id under the store's row lock, and returns the book's detail as it is then.
-func (s *Service) update(ctx context.Context, id uuid.UUID, change func(*domain.Book) error) (BookDTO, error) {
-	if err := requireAdmin(ctx); err != nil {
+func (s *Service) update(ctx context.Context, p auth.Principal, id uuid.UUID, change func(*domain.Book) error) (BookDTO, error) {
+	if err := auth.RequireAdmin(p); err != nil {
 		return BookDTO{}, err
 	}
 	if err := s.store.Update(ctx, id, change); err != nil {
 		return BookDTO{}, err
 	}
 	return s.GetBook(ctx, id)
-}
-
-// requireAdmin returns nil for a signed-in administrator, ErrSignIn for an
-// anonymous caller and ErrNotAdmin for anyone else.
-func requireAdmin(ctx context.Context) error {
-	p, ok := auth.FromContext(ctx)
-	switch {
-	case !ok:
-		return ErrSignIn
-	case !p.IsAdmin():
-		return ErrNotAdmin
-	}
-	return nil
 }
 
 func toBookDTO(b *domain.Book, reviews []domain.Review) BookDTO {

@@ -1,7 +1,6 @@
 package service_test
 
 import (
-	"context"
 	"errors"
 	"maps"
 	"slices"
@@ -23,7 +22,7 @@ func TestAddBookAndGetBook(t *testing.T) {
 	in := goodBook()
 	in.Title = "  " + in.Title + " "
 	in.Authors = []string{"Michael Feathers", "Robert C. Martin"}
-	got, err := f.svc.AddBook(f.admin, in)
+	got, err := f.svc.AddBook(t.Context(), f.admin, in)
 	if err != nil {
 		t.Fatalf("AddBook: %v", err)
 	}
@@ -46,7 +45,7 @@ func TestAddBookAndGetBook(t *testing.T) {
 		t.Errorf("id %v is UUID version %d, want 7", got.ID, got.ID.Version())
 	}
 	// Anyone reads it back, the same.
-	read, err := f.svc.GetBook(f.anon, got.ID)
+	read, err := f.svc.GetBook(t.Context(), got.ID)
 	if err != nil {
 		t.Fatalf("GetBook: %v", err)
 	}
@@ -56,7 +55,7 @@ func TestAddBookAndGetBook(t *testing.T) {
 	if n := f.count(t, `SELECT count(*) FROM books.books WHERE created_at = $1`, f.clock.Now()); n != 1 {
 		t.Errorf("created_at is not the service clock's time")
 	}
-	if _, err := f.svc.GetBook(f.anon, uuid.Must(uuid.NewV7())); !errors.Is(err, service.ErrBookNotFound) {
+	if _, err := f.svc.GetBook(t.Context(), uuid.Must(uuid.NewV7())); !errors.Is(err, service.ErrBookNotFound) {
 		t.Errorf("GetBook(unknown) error = %v, want ErrBookNotFound", err)
 	}
 }
@@ -91,7 +90,7 @@ func TestAddBookValidation(t *testing.T) {
 			t.Parallel()
 			in := goodBook()
 			tt.change(&in)
-			_, err := f.svc.AddBook(f.admin, in)
+			_, err := f.svc.AddBook(t.Context(), f.admin, in)
 			if !errors.Is(err, errs.Invalid) {
 				t.Fatalf("AddBook error = %v, want errs.Invalid", err)
 			}
@@ -113,29 +112,29 @@ func TestAdminUseCasesRefuseOthers(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	b := f.mustAddBook(t)
-	calls := map[string]func(ctx context.Context) error{
-		"AddBook": func(ctx context.Context) error { _, err := f.svc.AddBook(ctx, goodBook()); return err },
-		"ChangePublishedOn": func(ctx context.Context) error {
-			_, err := f.svc.ChangePublishedOn(ctx, b.ID, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	calls := map[string]func(p auth.Principal) error{
+		"AddBook": func(p auth.Principal) error { _, err := f.svc.AddBook(t.Context(), p, goodBook()); return err },
+		"ChangePublishedOn": func(p auth.Principal) error {
+			_, err := f.svc.ChangePublishedOn(t.Context(), p, b.ID, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 			return err
 		},
-		"SetPromotion": func(ctx context.Context) error {
-			_, err := f.svc.SetPromotion(ctx, b.ID, service.PromotionInput{ActualPriceCents: 1, Text: "Sale"})
+		"SetPromotion": func(p auth.Principal) error {
+			_, err := f.svc.SetPromotion(t.Context(), p, b.ID, service.PromotionInput{ActualPriceCents: 1, Text: "Sale"})
 			return err
 		},
-		"RemovePromotion": func(ctx context.Context) error { _, err := f.svc.RemovePromotion(ctx, b.ID); return err },
-		"SoftDelete":      func(ctx context.Context) error { return f.svc.SoftDelete(ctx, b.ID) },
-		"Restore":         func(ctx context.Context) error { return f.svc.Restore(ctx, b.ID) },
+		"RemovePromotion": func(p auth.Principal) error { _, err := f.svc.RemovePromotion(t.Context(), p, b.ID); return err },
+		"SoftDelete":      func(p auth.Principal) error { return f.svc.SoftDelete(t.Context(), p, b.ID) },
+		"Restore":         func(p auth.Principal) error { return f.svc.Restore(t.Context(), p, b.ID) },
 	}
 	for name, call := range calls {
-		if err := call(f.customer); !errors.Is(err, service.ErrNotAdmin) || !errors.Is(err, errs.Forbidden) {
-			t.Errorf("%s as a customer: error %v, want ErrNotAdmin (forbidden)", name, err)
+		if err := call(f.customer); !errors.Is(err, auth.ErrAdminsOnly) || !errors.Is(err, errs.Forbidden) {
+			t.Errorf("%s as a customer: error %v, want auth.ErrAdminsOnly (forbidden)", name, err)
 		}
-		if err := call(f.anon); !errors.Is(err, service.ErrSignIn) || !errors.Is(err, errs.Unauthenticated) {
+		if err := call(f.anon); !errors.Is(err, auth.ErrSignIn) || !errors.Is(err, errs.Unauthenticated) {
 			t.Errorf("%s anonymously: error %v, want ErrSignIn (unauthenticated)", name, err)
 		}
 	}
-	got, err := f.svc.GetBook(f.anon, b.ID)
+	got, err := f.svc.GetBook(t.Context(), b.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +151,7 @@ func TestChangePublishedOn(t *testing.T) {
 	f := newFixture(t)
 	b := f.mustAddBook(t)
 	day := time.Date(2031, 12, 31, 0, 0, 0, 0, time.UTC)
-	got, err := f.svc.ChangePublishedOn(f.admin, b.ID, day)
+	got, err := f.svc.ChangePublishedOn(t.Context(), f.admin, b.ID, day)
 	if err != nil {
 		t.Fatalf("ChangePublishedOn: %v", err)
 	}
@@ -161,10 +160,10 @@ func TestChangePublishedOn(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ChangePublishedOn (-want +got):\n%s", diff)
 	}
-	if _, err := f.svc.ChangePublishedOn(f.admin, b.ID, time.Time{}); !errors.Is(err, errs.Invalid) || errs.FieldsOf(err)["publishedOn"] == "" {
+	if _, err := f.svc.ChangePublishedOn(t.Context(), f.admin, b.ID, time.Time{}); !errors.Is(err, errs.Invalid) || errs.FieldsOf(err)["publishedOn"] == "" {
 		t.Errorf("ChangePublishedOn(no date) error = %v, want errs.Invalid naming publishedOn", err)
 	}
-	if _, err := f.svc.ChangePublishedOn(f.admin, uuid.Must(uuid.NewV7()), day); !errors.Is(err, service.ErrBookNotFound) {
+	if _, err := f.svc.ChangePublishedOn(t.Context(), f.admin, uuid.Must(uuid.NewV7()), day); !errors.Is(err, service.ErrBookNotFound) {
 		t.Errorf("ChangePublishedOn(unknown) error = %v, want ErrBookNotFound", err)
 	}
 }
@@ -173,7 +172,7 @@ func TestPromotion(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	b := f.mustAddBook(t)
-	got, err := f.svc.SetPromotion(f.admin, b.ID, service.PromotionInput{ActualPriceCents: 2999, Text: " Autumn sale "})
+	got, err := f.svc.SetPromotion(t.Context(), f.admin, b.ID, service.PromotionInput{ActualPriceCents: 2999, Text: " Autumn sale "})
 	if err != nil {
 		t.Fatalf("SetPromotion: %v", err)
 	}
@@ -193,30 +192,30 @@ func TestPromotion(t *testing.T) {
 		{"no text", service.PromotionInput{ActualPriceCents: 1000, Text: ""}, errs.Invalid, "promotionalText"},
 		{"text too long", service.PromotionInput{ActualPriceCents: 1000, Text: strings.Repeat("x", 201)}, errs.Invalid, "promotionalText"},
 	} {
-		_, err := f.svc.SetPromotion(f.admin, b.ID, tt.in)
+		_, err := f.svc.SetPromotion(t.Context(), f.admin, b.ID, tt.in)
 		if !errors.Is(err, tt.kind) || errs.FieldsOf(err)[tt.field] == "" {
 			t.Errorf("%s: error %v (%v), want %v naming %s", tt.name, err, errs.FieldsOf(err), tt.kind, tt.field)
 		}
 	}
-	if read, _ := f.svc.GetBook(f.anon, b.ID); read.ActualPriceCents != 2999 {
+	if read, _ := f.svc.GetBook(t.Context(), b.ID); read.ActualPriceCents != 2999 {
 		t.Errorf("a refused promotion changed the actual price to %d", read.ActualPriceCents)
 	}
 
-	got, err = f.svc.RemovePromotion(f.admin, b.ID)
+	got, err = f.svc.RemovePromotion(t.Context(), f.admin, b.ID)
 	if err != nil {
 		t.Fatalf("RemovePromotion: %v", err)
 	}
 	if diff := cmp.Diff(b, got); diff != "" {
 		t.Errorf("after RemovePromotion, the book differs from before the promotion (-want +got):\n%s", diff)
 	}
-	if _, err := f.svc.RemovePromotion(f.admin, b.ID); err != nil {
+	if _, err := f.svc.RemovePromotion(t.Context(), f.admin, b.ID); err != nil {
 		t.Errorf("RemovePromotion without a promotion: %v", err)
 	}
 	unknown := uuid.Must(uuid.NewV7())
-	if _, err := f.svc.SetPromotion(f.admin, unknown, service.PromotionInput{ActualPriceCents: 1, Text: "Sale"}); !errors.Is(err, service.ErrBookNotFound) {
+	if _, err := f.svc.SetPromotion(t.Context(), f.admin, unknown, service.PromotionInput{ActualPriceCents: 1, Text: "Sale"}); !errors.Is(err, service.ErrBookNotFound) {
 		t.Errorf("SetPromotion(unknown) error = %v, want ErrBookNotFound", err)
 	}
-	if _, err := f.svc.RemovePromotion(f.admin, unknown); !errors.Is(err, service.ErrBookNotFound) {
+	if _, err := f.svc.RemovePromotion(t.Context(), f.admin, unknown); !errors.Is(err, service.ErrBookNotFound) {
 		t.Errorf("RemovePromotion(unknown) error = %v, want ErrBookNotFound", err)
 	}
 }
@@ -226,7 +225,7 @@ func TestSoftDeleteAndRestore(t *testing.T) {
 	f := newFixture(t)
 	b := f.mustAddBook(t)
 	for range 2 { // the second time changes nothing
-		if err := f.svc.SoftDelete(f.admin, b.ID); err != nil {
+		if err := f.svc.SoftDelete(t.Context(), f.admin, b.ID); err != nil {
 			t.Fatalf("SoftDelete: %v", err)
 		}
 		f.clock.Advance(time.Hour)
@@ -234,29 +233,29 @@ func TestSoftDeleteAndRestore(t *testing.T) {
 	if n := f.count(t, `SELECT count(*) FROM books.books WHERE deleted_at = $1`, f.clock.Now().Add(-2*time.Hour)); n != 1 {
 		t.Error("deleted_at is not the clock's time of the first deletion")
 	}
-	if _, err := f.svc.GetBook(f.anon, b.ID); !errors.Is(err, service.ErrBookNotFound) {
+	if _, err := f.svc.GetBook(t.Context(), b.ID); !errors.Is(err, service.ErrBookNotFound) {
 		t.Errorf("GetBook(deleted) error = %v, want ErrBookNotFound", err)
 	}
 	// A hidden book takes no changes, and no reviews.
-	if _, err := f.svc.SetPromotion(f.admin, b.ID, service.PromotionInput{ActualPriceCents: 1, Text: "Sale"}); !errors.Is(err, service.ErrBookNotFound) {
+	if _, err := f.svc.SetPromotion(t.Context(), f.admin, b.ID, service.PromotionInput{ActualPriceCents: 1, Text: "Sale"}); !errors.Is(err, service.ErrBookNotFound) {
 		t.Errorf("SetPromotion(deleted) error = %v, want ErrBookNotFound", err)
 	}
-	if _, err := f.svc.AddReview(f.customer, b.ID, service.ReviewInput{NumStars: 5}); !errors.Is(err, service.ErrBookNotFound) {
+	if _, err := f.svc.AddReview(t.Context(), f.customer, b.ID, service.ReviewInput{NumStars: 5}); !errors.Is(err, service.ErrBookNotFound) {
 		t.Errorf("AddReview(deleted) error = %v, want ErrBookNotFound", err)
 	}
 	for range 2 {
-		if err := f.svc.Restore(f.admin, b.ID); err != nil {
+		if err := f.svc.Restore(t.Context(), f.admin, b.ID); err != nil {
 			t.Fatalf("Restore: %v", err)
 		}
 	}
-	if got, err := f.svc.GetBook(f.anon, b.ID); err != nil || !cmp.Equal(got, b) {
+	if got, err := f.svc.GetBook(t.Context(), b.ID); err != nil || !cmp.Equal(got, b) {
 		t.Errorf("GetBook after Restore = %+v, %v; want the book as it was", got, err)
 	}
 	unknown := uuid.Must(uuid.NewV7())
-	if err := f.svc.SoftDelete(f.admin, unknown); !errors.Is(err, service.ErrBookNotFound) {
+	if err := f.svc.SoftDelete(t.Context(), f.admin, unknown); !errors.Is(err, service.ErrBookNotFound) {
 		t.Errorf("SoftDelete(unknown) error = %v, want ErrBookNotFound", err)
 	}
-	if err := f.svc.Restore(f.admin, unknown); !errors.Is(err, service.ErrBookNotFound) {
+	if err := f.svc.Restore(t.Context(), f.admin, unknown); !errors.Is(err, service.ErrBookNotFound) {
 		t.Errorf("Restore(unknown) error = %v, want ErrBookNotFound", err)
 	}
 }
@@ -265,7 +264,7 @@ func TestAddReview(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	b := f.mustAddBook(t)
-	got, err := f.svc.AddReview(f.customer, b.ID, service.ReviewInput{NumStars: 4, Comment: " Useful.\nRecommended. "})
+	got, err := f.svc.AddReview(t.Context(), f.customer, b.ID, service.ReviewInput{NumStars: 4, Comment: " Useful.\nRecommended. "})
 	if err != nil {
 		t.Fatalf("AddReview: %v", err)
 	}
@@ -274,15 +273,15 @@ func TestAddReview(t *testing.T) {
 		t.Errorf("AddReview (-want +got):\n%s", diff)
 	}
 	f.clock.Advance(time.Minute)
-	second, err := f.svc.AddReview(f.admin, b.ID, service.ReviewInput{NumStars: 1})
+	second, err := f.svc.AddReview(t.Context(), f.admin, b.ID, service.ReviewInput{NumStars: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	customer, _ := auth.FromContext(f.customer)
+	customer := f.customer
 	if n := f.count(t, `SELECT count(*) FROM books.reviews WHERE id = $1 AND user_id = $2`, got.ID, customer.UserID); n != 1 {
 		t.Error("the review is not stored with the reviewer's account id")
 	}
-	read, err := f.svc.GetBook(f.anon, b.ID)
+	read, err := f.svc.GetBook(t.Context(), b.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,18 +292,18 @@ func TestAddReview(t *testing.T) {
 
 	for _, tt := range []struct {
 		name string
-		ctx  context.Context
+		p    auth.Principal
 		id   uuid.UUID
 		in   service.ReviewInput
 		want error
 	}{
-		{"anonymous", f.anon, b.ID, service.ReviewInput{NumStars: 3}, service.ErrSignIn},
+		{"anonymous", f.anon, b.ID, service.ReviewInput{NumStars: 3}, auth.ErrSignIn},
 		{"unknown book", f.customer, uuid.Must(uuid.NewV7()), service.ReviewInput{NumStars: 3}, service.ErrBookNotFound},
 		{"six stars", f.customer, b.ID, service.ReviewInput{NumStars: 6}, errs.Invalid},
 		{"negative stars", f.customer, b.ID, service.ReviewInput{NumStars: -1}, errs.Invalid},
 		{"comment too long", f.customer, b.ID, service.ReviewInput{NumStars: 3, Comment: strings.Repeat("c", 2001)}, errs.Invalid},
 	} {
-		if _, err := f.svc.AddReview(tt.ctx, tt.id, tt.in); !errors.Is(err, tt.want) {
+		if _, err := f.svc.AddReview(t.Context(), tt.p, tt.id, tt.in); !errors.Is(err, tt.want) {
 			t.Errorf("%s: error %v, want %v", tt.name, err, tt.want)
 		}
 	}
@@ -316,16 +315,16 @@ func TestAddReview(t *testing.T) {
 func TestTags(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	if tags, err := f.svc.Tags(f.anon); err != nil || len(tags) != 0 {
+	if tags, err := f.svc.Tags(t.Context()); err != nil || len(tags) != 0 {
 		t.Errorf("Tags of an empty catalogue = %q, %v", tags, err)
 	}
 	f.mustAddBook(t)
 	in := goodBook()
 	in.Tags = []string{"Architecture", "Testing"}
-	if _, err := f.svc.AddBook(f.admin, in); err != nil {
+	if _, err := f.svc.AddBook(t.Context(), f.admin, in); err != nil {
 		t.Fatal(err)
 	}
-	tags, err := f.svc.Tags(f.anon)
+	tags, err := f.svc.Tags(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,10 +19,6 @@ var (
 	// administrator why.
 	ErrNotOwner = errs.New(errs.NotFound, "no order of yours has this id: only the customer who placed an order may change it")
 
-	// ErrAdminOnly reports a customer asking for what only administrators
-	// may do: set an order's status, or list every customer's orders.
-	ErrAdminOnly = errs.New(errs.Forbidden, "only an administrator may do this")
-
 	// ErrNoAddress reports a customer placing an order without a delivery
 	// address set.
 	ErrNoAddress = errs.New(errs.RuleBroken, "no delivery address set: set one before placing an order")

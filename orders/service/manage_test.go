@@ -85,8 +85,8 @@ func TestListOrders(t *testing.T) {
 	if diff := cmp.Diff([][]uuid.UUID{nil}, read(admin, service.ListQuery{All: "false"})); diff != "" {
 		t.Errorf("the admin's own orders (-want +got):\n%s", diff)
 	}
-	if _, err := f.svc.ListOrders(ctx, ann, service.ListQuery{All: "true"}); !errors.Is(err, service.ErrAdminOnly) || !errors.Is(err, errs.Forbidden) {
-		t.Errorf("a customer listing all orders: error = %v, want ErrAdminOnly", err)
+	if _, err := f.svc.ListOrders(ctx, ann, service.ListQuery{All: "true"}); !errors.Is(err, auth.ErrAdminsOnly) || !errors.Is(err, errs.Forbidden) {
+		t.Errorf("a customer listing all orders: error = %v, want auth.ErrAdminsOnly", err)
 	}
 
 	page, err := f.svc.ListOrders(ctx, admin, service.ListQuery{All: "true", PageSize: "1"})
@@ -217,7 +217,7 @@ func TestSetStatus(t *testing.T) {
 		status string
 		want   error // nil: accepted
 	}{
-		{ann, "dispatched", service.ErrAdminOnly},
+		{ann, "dispatched", auth.ErrAdminsOnly},
 		{admin, "shipped", errs.Invalid},
 		{admin, "delivered", service.ErrBadTransition},
 		{admin, "placed", service.ErrBadTransition},

@@ -20,7 +20,6 @@ import (
 var (
 	ErrOrderNotFound        = domain.ErrOrderNotFound        // errs.NotFound (404), also for another customer's order
 	ErrNotOwner             = domain.ErrNotOwner             // errs.NotFound (404), for an administrator
-	ErrAdminOnly            = domain.ErrAdminOnly            // errs.Forbidden (403)
 	ErrNoAddress            = domain.ErrNoAddress            // errs.RuleBroken (422)
 	ErrDeliveryDateFixed    = domain.ErrDeliveryDateFixed    // errs.RuleBroken (422)
 	ErrNotCancellable       = domain.ErrNotCancellable       // errs.RuleBroken (422)
@@ -212,7 +211,7 @@ type Page struct {
 // administrator asking for All, newest (most recently placed) first. It
 // returns errs.Invalid naming "all", "pageSize" or "cursor" (a cursor that
 // this list did not issue, or issued for the other kind of list), and
-// ErrAdminOnly for a customer asking for All.
+// auth.ErrAdminsOnly for a customer asking for All.
 func (s *Service) ListOrders(ctx context.Context, p auth.Principal, q ListQuery) (Page, error) {
 	f := map[string]string{}
 	all := false
@@ -243,7 +242,7 @@ func (s *Service) ListOrders(ctx context.Context, p auth.Principal, q ListQuery)
 		return Page{}, errs.WithFields(errs.Invalid, f)
 	}
 	if all && !p.IsAdmin() {
-		return Page{}, ErrAdminOnly
+		return Page{}, auth.ErrAdminsOnly
 	}
 	// One more than a page tells whether there is a next one.
 	orders, err := s.store.List(ctx, persistence.ListQuery{All: all, UserID: p.UserID, Before: before, Limit: size + 1})
@@ -295,12 +294,12 @@ func (s *Service) Cancel(ctx context.Context, p auth.Principal, id uuid.UUID) (O
 }
 
 // SetStatus moves order id on to status (dispatched or delivered), for the
-// administrator p, and returns it. It returns ErrAdminOnly for a customer,
+// administrator p, and returns it. It returns auth.ErrAdminsOnly for a customer,
 // errs.Invalid naming "status" for an unknown status, ErrBadTransition for
 // anything but placed → dispatched → delivered, and ErrOrderNotFound.
 func (s *Service) SetStatus(ctx context.Context, p auth.Principal, id uuid.UUID, status string) (OrderDTO, error) {
-	if !p.IsAdmin() {
-		return OrderDTO{}, ErrAdminOnly
+	if err := auth.RequireAdmin(p); err != nil {
+		return OrderDTO{}, err
 	}
 	st, err := domain.ParseStatus(status)
 	if err != nil {
