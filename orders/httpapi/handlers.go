@@ -25,7 +25,7 @@ type lineRequest struct {
 }
 
 type deliveryDateRequest struct {
-	Date string `json:"date"`
+	Date web.Date `json:"date"`
 }
 
 type statusRequest struct {
@@ -159,7 +159,10 @@ func (h handlers) changeDeliveryDate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return respond(w)(h.orders.ChangeDeliveryDate(r.Context(), web.Caller(r), id, req.Date))
+	if err := web.Check(map[string]web.Checked{"date": req.Date}); err != nil {
+		return err
+	}
+	return respond(w)(h.orders.ChangeDeliveryDate(r.Context(), web.Caller(r), id, req.Date.Time))
 }
 
 func (h handlers) cancelOrder(w http.ResponseWriter, r *http.Request) error {

@@ -136,7 +136,7 @@ func TestChangeDeliveryDate(t *testing.T) {
 	ann, bob, admin := f.customer(), f.customer(), f.admin()
 	o := f.mustPlace(t, ann, line(f.shelf.add("Book", 999), 1))
 	// Today is Thursday 7 May 2026.
-	got, err := f.svc.ChangeDeliveryDate(ctx, ann, o.ID, "2026-05-09")
+	got, err := f.svc.ChangeDeliveryDate(ctx, ann, o.ID, day(t, "2026-05-09"))
 	if err != nil || !got.ExpectedDeliveryDate.Equal(time.Date(2026, 5, 9, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("ChangeDeliveryDate(Saturday) = %v, %v", got.ExpectedDeliveryDate, err)
 	}
@@ -149,27 +149,25 @@ func TestChangeDeliveryDate(t *testing.T) {
 		{"tomorrow", ann, "2026-05-08", errs.RuleBroken},
 		{"today", ann, "2026-05-07", errs.RuleBroken},
 		{"a Sunday", ann, "2026-05-10", errs.RuleBroken},
-		{"not a date", ann, "9 May", errs.Invalid},
-		{"not a day", ann, "2026-02-30", errs.Invalid},
 		{"another customer", bob, "2026-05-11", service.ErrOrderNotFound},
 		{"an administrator", admin, "2026-05-11", service.ErrNotOwner},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := f.svc.ChangeDeliveryDate(ctx, tt.who, o.ID, tt.date); !errors.Is(err, tt.want) {
+			if _, err := f.svc.ChangeDeliveryDate(ctx, tt.who, o.ID, day(t, tt.date)); !errors.Is(err, tt.want) {
 				t.Errorf("ChangeDeliveryDate(%s) error = %v, want %v", tt.date, err, tt.want)
 			}
 		})
 	}
 	// The day moves on at midnight UTC: on Friday, Saturday is too soon.
 	f.clock.Set(time.Date(2026, 5, 8, 0, 0, 0, 0, time.UTC))
-	if _, err := f.svc.ChangeDeliveryDate(ctx, ann, o.ID, "2026-05-09"); !errors.Is(err, errs.RuleBroken) {
+	if _, err := f.svc.ChangeDeliveryDate(ctx, ann, o.ID, day(t, "2026-05-09")); !errors.Is(err, errs.RuleBroken) {
 		t.Errorf("Saturday, on Friday: error = %v, want a broken rule", err)
 	}
 	if _, err := f.svc.SetStatus(ctx, admin, o.ID, "dispatched"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.ChangeDeliveryDate(ctx, ann, o.ID, "2026-05-12"); !errors.Is(err, service.ErrDeliveryDateFixed) {
+	if _, err := f.svc.ChangeDeliveryDate(ctx, ann, o.ID, day(t, "2026-05-12")); !errors.Is(err, service.ErrDeliveryDateFixed) {
 		t.Errorf("after dispatch: error = %v, want ErrDeliveryDateFixed", err)
 	}
 	stored, err := f.svc.GetOrder(ctx, ann, o.ID)
@@ -242,4 +240,14 @@ func TestSetStatus(t *testing.T) {
 	if _, err := f.svc.SetStatus(ctx, admin, uuid.Must(uuid.NewV7()), "dispatched"); !errors.Is(err, service.ErrOrderNotFound) {
 		t.Errorf("SetStatus(unknown) error = %v, want ErrOrderNotFound", err)
 	}
+}
+
+// day is the calendar day s (YYYY-MM-DD), as the HTTP adapter hands it over.
+func day(t *testing.T, s string) time.Time {
+	t.Helper()
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

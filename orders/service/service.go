@@ -261,23 +261,19 @@ func (s *Service) ListOrders(ctx context.Context, p auth.Principal, q ListQuery)
 	return page, nil
 }
 
-// ChangeDeliveryDate moves the expected delivery of p's order id to date
-// (YYYY-MM-DD), and returns the order. It returns errs.Invalid naming "date"
-// for a malformed date; an errs.RuleBroken error naming "date" for a date
-// not at least two days after today (in UTC) or on a Sunday;
+// ChangeDeliveryDate moves the expected delivery of p's order id to day (its
+// UTC calendar day), and returns the order. It returns an errs.RuleBroken
+// error naming "date" for a day not at least two days after today (in UTC)
+// or on a Sunday;
 // ErrDeliveryDateFixed once the order is dispatched, delivered or cancelled;
 // ErrOrderNotFound when p may not see it; ErrNotOwner (not found too) for an
 // administrator who did not place it.
-func (s *Service) ChangeDeliveryDate(ctx context.Context, p auth.Principal, id uuid.UUID, date string) (OrderDTO, error) {
-	d, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return OrderDTO{}, errs.WithFields(errs.Invalid, map[string]string{"date": "must be a date such as 2026-05-18 (YYYY-MM-DD)"})
-	}
+func (s *Service) ChangeDeliveryDate(ctx context.Context, p auth.Principal, id uuid.UUID, day time.Time) (OrderDTO, error) {
 	return s.update(ctx, id, func(o *domain.Order) error {
 		if err := ownedBy(o, p); err != nil {
 			return err
 		}
-		return o.ChangeDeliveryDate(d, s.now())
+		return o.ChangeDeliveryDate(day, s.now())
 	})
 }
 

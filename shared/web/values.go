@@ -159,7 +159,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	t, err := time.Parse(dateLayout, s)
 	if err != nil || len(s) != len(dateLayout) {
-		*d = Date{set: true, problem: "must be a date such as 2024-05-31"}
+		*d = Date{set: true, problem: "must be a date such as 2024-05-31 (YYYY-MM-DD)"}
 		return nil
 	}
 	*d = Date{Time: t, set: true}

@@ -124,8 +124,8 @@ func decodeFields(err error) error {
 
 func TestDate(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{`"2024-02-29"`: "", `"2023-02-29"`: "must be a date such as 2024-05-31",
-		`"2024-2-9"`: "must be a date such as 2024-05-31", `"2024-02-29T00:00:00Z"`: "must be a date such as 2024-05-31", `""`: "must be a date such as 2024-05-31"} {
+	for in, want := range map[string]string{`"2024-02-29"`: "", `"2023-02-29"`: "must be a date such as 2024-05-31 (YYYY-MM-DD)",
+		`"2024-2-9"`: "must be a date such as 2024-05-31 (YYYY-MM-DD)", `"2024-02-29T00:00:00Z"`: "must be a date such as 2024-05-31 (YYYY-MM-DD)", `""`: "must be a date such as 2024-05-31 (YYYY-MM-DD)"} {
 		var d web.Date
 		if err := json.Unmarshal([]byte(in), &d); err != nil || d.Problem() != want {
 			t.Errorf("%s = %+v, %v; want problem %q", in, d, err, want)
