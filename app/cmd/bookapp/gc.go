@@ -8,14 +8,13 @@ import (
 // The garbage collector's settings for serving, unless the environment sets
 // its own with GOGC or GOMEMLIMIT (which the runtime reads at start-up).
 //
-// The server's live heap is small — a few MB — and each page of the book
-// list allocates about 60 KB, so with Go's default (GOGC=100: collect when
-// the heap has grown by as much as is live) it collected dozens of times a
-// second under load, and collecting was about a fifth of a page's CPU. At
-// 400 the heap may grow to five times what is live before a collection; the
-// soft memory limit (serveMemoryLimit) holds that growth back when much is
-// live, as during a burst of sign-ins. docs/decisions.md has the
-// measurements.
+// The server's live heap is small and each page of the book list allocates
+// far more than it keeps, so with Go's default (GOGC=100: collect when the
+// heap has grown by as much as is live) it collected many times a second
+// under load. At 400 the heap may grow to five times what is live before a
+// collection; the soft memory limit (serveMemoryLimit) holds that growth
+// back when much is live, as during a burst of sign-ins. docs/decisions.md
+// ("The garbage collector") has the measurements.
 const serveGCPercent = 400
 
 // passwordHashMemory is what one password hash holds while it runs: the
@@ -27,8 +26,8 @@ const passwordHashMemory = 19 << 20
 // more than 2 cores, the most the password hashes can hold at once plus 24
 // MiB for everything else. A limit below what is live would make the
 // collector run back to back, so it grows with the hashes the machine
-// allows; on 2 cores (4 hashes, 76 MiB) it is 100 MiB, which kept the
-// scenario's peak RSS at 112–118 MiB where 140 MiB let it reach 152 MiB.
+// allows. docs/performance.md has the peak RSS it gave and what a higher
+// limit gave.
 func serveMemoryLimit() int64 {
 	return max(100<<20, 24<<20+int64(2*runtime.GOMAXPROCS(0))*passwordHashMemory)
 }
