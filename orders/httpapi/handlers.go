@@ -37,7 +37,7 @@ type orderResponse struct {
 	Status               string         `json:"status"`
 	PlacedAt             time.Time      `json:"placedAt"`
 	ExpectedDeliveryDate web.Date       `json:"expectedDeliveryDate"`
-	DeliveryAddress      address        `json:"deliveryAddress"`
+	DeliveryAddress      web.Address    `json:"deliveryAddress"`
 	Lines                []lineResponse `json:"lines"`
 	Total                web.Money      `json:"total"`
 }
@@ -49,14 +49,6 @@ type lineResponse struct {
 	Quantity  int       `json:"quantity"`
 	UnitPrice web.Money `json:"unitPrice"`
 	LineTotal web.Money `json:"lineTotal"`
-}
-
-type address struct {
-	Line1    string `json:"line1"`
-	Line2    string `json:"line2,omitempty"`
-	City     string `json:"city"`
-	Postcode string `json:"postcode"`
-	Country  string `json:"country"`
 }
 
 type pageResponse struct {
@@ -71,7 +63,7 @@ func toOrder(o service.OrderDTO) orderResponse {
 		Status:               o.Status,
 		PlacedAt:             o.PlacedAt.UTC(),
 		ExpectedDeliveryDate: web.DateOf(o.ExpectedDeliveryDate),
-		DeliveryAddress:      address{Line1: a.Line1, Line2: a.Line2, City: a.City, Postcode: a.Postcode, Country: a.Country},
+		DeliveryAddress:      web.Address{Line1: a.Line1, Line2: a.Line2, City: a.City, Postcode: a.Postcode, Country: a.Country},
 		Lines:                make([]lineResponse, len(o.Lines)),
 		Total:                web.Money(o.TotalCents),
 	}

@@ -165,3 +165,14 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	*d = Date{Time: t, set: true}
 	return nil
 }
+
+// An Address is a delivery address as the API writes and reads it (the
+// shared Address and AddressRequest schemas): users' profile and orders'
+// delivery address are the same JSON.
+type Address struct {
+	Line1    string `json:"line1"`
+	Line2    string `json:"line2,omitempty"`
+	City     string `json:"city"`
+	Postcode string `json:"postcode"`
+	Country  string `json:"country"`
+}

@@ -35,19 +35,11 @@ type tokenResponse struct {
 
 type meResponse struct {
 	userResponse
-	Address *address `json:"address"`
+	Address *web.Address `json:"address"`
 }
 
-type address struct {
-	Line1    string `json:"line1"`
-	Line2    string `json:"line2,omitempty"`
-	City     string `json:"city"`
-	Postcode string `json:"postcode"`
-	Country  string `json:"country"`
-}
-
-func toAddress(a service.AddressDTO) *address {
-	return &address{Line1: a.Line1, Line2: a.Line2, City: a.City, Postcode: a.Postcode, Country: a.Country}
+func toAddress(a service.AddressDTO) *web.Address {
+	return &web.Address{Line1: a.Line1, Line2: a.Line2, City: a.City, Postcode: a.Postcode, Country: a.Country}
 }
 
 // handlers answer the users endpoints with the context's service.
@@ -103,7 +95,7 @@ func (h handlers) me(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h handlers) setAddress(w http.ResponseWriter, r *http.Request) error {
-	req, err := web.Decode[address](w, r)
+	req, err := web.Decode[web.Address](w, r)
 	if err != nil {
 		return err
 	}
