@@ -104,13 +104,20 @@ func (c *compiler) compile(src, dst reflect.Type) *plan {
 
 func (c *compiler) build(p *plan) {
 	src, dst := p.src, p.dst
-	if src == dst {
-		if dst.Size() > 0 { // else there is nothing to copy
-			p.ops = []op{{code: opAssign}}
-		}
+	switch {
+	case src == dst && dst.Size() == 0:
+		return // nothing to copy
+	case src.Kind() == dst.Kind() && isScalar(dst.Kind()):
+		// Booleans, numbers and strings of the same kind hold the same
+		// values whatever their names: type Cents int64 maps to int64.
+		// Identical ones too go through SetInt and its kin, which are
+		// cheaper than Set.
+		p.ops = []op{{code: scalarCode(dst.Kind())}}
 		return
-	}
-	if src.Kind() != dst.Kind() {
+	case src == dst:
+		p.ops = []op{{code: opAssign}}
+		return
+	case src.Kind() != dst.Kind():
 		p.fail("", src, dst, "")
 		return
 	}
@@ -134,17 +141,18 @@ func (c *compiler) build(p *plan) {
 		p.ops = []op{{code: opMap, typ: dst, key: key, sub: elem}}
 	case reflect.Struct:
 		c.buildStruct(p)
-	case reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+	default: // interfaces, channels, functions, unsafe pointers
 		p.fail("", src, dst, "such types must be identical on both sides")
-	default:
-		// Booleans, numbers and strings of the same kind hold the same
-		// values whatever their names: type Cents int64 maps to int64.
-		p.ops = []op{{code: scalarCode(dst.Kind())}}
 	}
 }
 
+// isScalar reports whether k is the kind of a boolean, a number or a string.
+func isScalar(k reflect.Kind) bool {
+	return k >= reflect.Bool && k <= reflect.Complex128 || k == reflect.String
+}
+
 // scalarCode returns the op that assigns a boolean, number or string of kind
-// k to one of another type of the same kind.
+// k to one of a type of the same kind.
 func scalarCode(k reflect.Kind) opcode {
 	switch k {
 	case reflect.Bool:
@@ -157,7 +165,7 @@ func scalarCode(k reflect.Kind) opcode {
 		return opFloat
 	case reflect.Complex64, reflect.Complex128:
 		return opComplex
-	default: // reflect.String, the last kind build leaves to this function
+	default: // reflect.String
 		return opString
 	}
 }
