@@ -11,7 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 )
 
 // Broker routes requests from the contexts that ask to the contexts that
@@ -256,16 +255,15 @@ func send[Req, Rep any](ctx context.Context, r *route, req Req) (Rep, error) {
 	if r.direct { // the asker's types are the handler's: call it as it is
 		rep, err = invoke(ctx, r.h.name, r.h.fn.(func(context.Context, Req) (Rep, error)), req)
 	} else {
-		// The handler's types differ, so it sees the request and the
-		// reply through pointers, into a frame on the heap: the compiler
-		// cannot tell that the handler keeps neither. A pool spares the
-		// frame's allocation.
+		// The handler's types differ, so its plans reach the request and
+		// the reply through reflect, which needs them on the heap: in a
+		// frame from a pool, which spares an allocation of each per Ask.
 		f, _ := r.frames.Get().(*frame[Req, Rep])
 		if f == nil {
 			f = new(frame[Req, Rep])
 		}
 		f.req = req
-		err = r.h.call(ctx, r.in, unsafe.Pointer(&f.req), r.out, unsafe.Pointer(&f.rep))
+		err = r.h.call(ctx, r.in, &f.req, r.out, &f.rep)
 		rep = f.rep
 		*f = frame[Req, Rep]{} // keep nothing of this ask alive in the pool
 		r.frames.Put(f)

@@ -52,8 +52,12 @@
 // booleans, numbers and strings of the same kind whatever their names (type
 // Cents int64 maps to int64, but int32 does not map to int64). Everything
 // else maps only to an identical type: interfaces, channels, functions, and
-// structs without exported fields such as time.Time. Verify reports every
-// field that does not map, by its path ("Lines[].Price: string vs int64").
+// structs without exported fields such as time.Time. An embedded struct of
+// an unexported type with a json tag name is a field that the broker can
+// reach only through its exported fields, so when its type is the same on
+// both sides it is copied field by field, and does not map if it has
+// unexported fields. Verify reports every field that does not map, by its
+// path ("Lines[].Price: string vs int64").
 //
 // Values of identical types are assigned, as a function call would pass
 // them, not copied deep. That makes asking with the handler's own types cost
@@ -69,11 +73,13 @@
 // recursive type) fails the Ask with ErrCycle instead of copying forever.
 //
 // The broker compiles each pair of types into a copy plan once, with
-// reflection, and keeps it. Verify compiles every expected route, so at run
-// time an Ask is a lookup (none through an Asker), a call and the plan's
-// copies: no JSON, no
-// reflection over fields, and no allocation but for the new memory of
-// slices, maps and pointers whose types differ.
+// reflection, and keeps it: which field goes where, by index, and how each
+// is copied. Verify compiles every expected route, so at run time an Ask is
+// a lookup (none through an Asker), a call and the plan's copies, which
+// reflect.Value makes field by field: no JSON, no matching of names, no
+// unsafe code, and no allocation but for the new memory of slices, maps and
+// pointers whose types differ. An ask with the handler's own types makes no
+// copy at all.
 //
 // # Errors, panics and cancellation
 //

@@ -14,11 +14,10 @@ import (
 type pair struct{ src, dst reflect.Type }
 
 // plan copies a value of type src into a zero value of type dst, as a flat
-// list of ops over the two values' memory.
+// list of ops, each on a piece of the two values.
 type plan struct {
-	src, dst         reflect.Type
-	srcSize, dstSize uintptr // strides, for slices and arrays of this plan
-	ops              []op
+	src, dst reflect.Type
+	ops      []op
 
 	ready     bool            // compiled; false while its fields are being compiled
 	recursive bool            // its types refer back to themselves, so its values may cycle
@@ -27,41 +26,36 @@ type plan struct {
 
 // op copies one piece of the source value into the destination value.
 type op struct {
-	code     opcode
-	dst, src uintptr // offsets of the piece in each value
+	code opcode
 
-	// size is, for opMoveN, the number of bytes; for opDeepArray, the
-	// array's length; for opDeepSlice, the element size when the elements
-	// are copied as one block of bytes, else 0.
-	size uintptr
+	// dst and src are the piece's field index paths from the start of each
+	// value (as for reflect.Value.FieldByIndex); empty for the value itself.
+	dst, src []int
 
-	sub  *plan        // the plan for elements, pointees, map values or a nested struct
-	typ  reflect.Type // opDeepSlice, opDeepMap: the destination's type
-	styp reflect.Type // opDeepMap: the source's type
-	key  *plan        // opDeepMap: the plan for keys
+	sub   *plan         // the plan for elements, pointees, map values or a nested struct
+	key   *plan         // opMap: the plan for keys
+	typ   reflect.Type  // opMap: the destination's type
+	empty reflect.Value // opSlice: an empty slice of the destination's type
 }
 
 type opcode uint8
 
 const (
-	// Assignments of memory whose layout is the same on both sides.
-	opMove1       opcode = iota + 1 // 1 byte without pointers
-	opMove2                         // 2 bytes without pointers
-	opMove4                         // 4 bytes without pointers
-	opMove8                         // 8 bytes without pointers
-	opMove16                        // 16 bytes without pointers (a UUID)
-	opMoveN                         // size bytes without pointers
-	opString                        // a string header
-	opWord                          // one pointer: a pointer, map, chan, func or unsafe.Pointer
-	opSliceHeader                   // a slice header of identical slice types (shared)
-	opIface                         // an interface value of identical interface types
+	// Assignments.
+	opAssign  opcode = iota + 1 // identical types: reflect.Value.Set
+	opBool                      // booleans of the same kind whatever their names
+	opInt                       // signed integers of the same kind
+	opUint                      // unsigned integers of the same kind
+	opFloat                     // floating-point numbers of the same kind
+	opComplex                   // complex numbers of the same kind
+	opString                    // strings
 
 	// Copies into new memory of the destination's types.
-	opDeepSlice   // allocate an array and copy the elements through sub
-	opDeepArray   // copy size elements through sub
-	opDeepPointer // allocate a pointee and copy it through sub
-	opDeepMap     // make a map and copy keys through key, values through sub
-	opNested      // run sub, a plan still being compiled when this op was made
+	opSlice   // allocate an array and copy the elements through sub
+	opArray   // copy the elements through sub
+	opPointer // allocate a pointee and copy it through sub
+	opMap     // make a map and copy keys through key, values through sub
+	opNested  // run sub, a plan still being compiled when this op was made
 )
 
 // plan returns the plan that copies src into dst, compiling and caching it
@@ -101,7 +95,7 @@ func (c *compiler) compile(src, dst reflect.Type) *plan {
 		}
 		return p
 	}
-	p := &plan{src: src, dst: dst, srcSize: src.Size(), dstSize: dst.Size()}
+	p := &plan{src: src, dst: dst}
 	c.building[k] = p
 	c.build(p)
 	p.ready = true
@@ -110,11 +104,20 @@ func (c *compiler) compile(src, dst reflect.Type) *plan {
 
 func (c *compiler) build(p *plan) {
 	src, dst := p.src, p.dst
-	if src == dst {
-		p.ops = assignOps(nil, dst, 0)
+	switch {
+	case src == dst && dst.Size() == 0:
+		return // nothing to copy
+	case src.Kind() == dst.Kind() && isScalar(dst.Kind()):
+		// Booleans, numbers and strings of the same kind hold the same
+		// values whatever their names: type Cents int64 maps to int64.
+		// Identical ones too go through SetInt and its kin, which are
+		// cheaper than Set.
+		p.ops = []op{{code: scalarCode(dst.Kind())}}
 		return
-	}
-	if src.Kind() != dst.Kind() {
+	case src == dst:
+		p.ops = []op{{code: opAssign}}
+		return
+	case src.Kind() != dst.Kind():
 		p.fail("", src, dst, "")
 		return
 	}
@@ -125,36 +128,45 @@ func (c *compiler) build(p *plan) {
 			return
 		}
 		elem := c.use(p, "[]", src.Elem(), dst.Elem())
-		switch {
-		case src.Elem() == dst.Elem():
-			p.ops = assignOps(nil, dst, 0) // same layout: one assignment
-		case elem.isMove():
-			p.ops = appendOp(nil, op{code: opMoveN, size: dst.Size()})
-		default:
-			p.ops = []op{{code: opDeepArray, size: uintptr(dst.Len()), sub: elem}}
-		}
+		p.ops = []op{{code: opArray, sub: elem}}
 	case reflect.Slice:
 		elem := c.use(p, "[]", src.Elem(), dst.Elem())
-		o := op{code: opDeepSlice, typ: dst, sub: elem}
-		if elem.isMove() {
-			o.size = elem.dstSize // copy the elements as one block of bytes
-		}
-		p.ops = []op{o}
+		p.ops = []op{{code: opSlice, sub: elem, empty: reflect.MakeSlice(dst, 0, 0)}}
 	case reflect.Pointer:
 		elem := c.use(p, "", src.Elem(), dst.Elem())
-		p.ops = []op{{code: opDeepPointer, sub: elem}}
+		p.ops = []op{{code: opPointer, sub: elem}}
 	case reflect.Map:
 		key := c.use(p, "[key]", src.Key(), dst.Key())
 		elem := c.use(p, "[]", src.Elem(), dst.Elem())
-		p.ops = []op{{code: opDeepMap, typ: dst, styp: src, key: key, sub: elem}}
+		p.ops = []op{{code: opMap, typ: dst, key: key, sub: elem}}
 	case reflect.Struct:
 		c.buildStruct(p)
-	case reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+	default: // interfaces, channels, functions, unsafe pointers
 		p.fail("", src, dst, "such types must be identical on both sides")
-	default:
-		// Booleans, numbers and strings of the same kind have the same
-		// layout whatever their names: type Cents int64 maps to int64.
-		p.ops = assignOps(nil, dst, 0)
+	}
+}
+
+// isScalar reports whether k is the kind of a boolean, a number or a string.
+func isScalar(k reflect.Kind) bool {
+	return k >= reflect.Bool && k <= reflect.Complex128 || k == reflect.String
+}
+
+// scalarCode returns the op that assigns a boolean, number or string of kind
+// k to one of a type of the same kind.
+func scalarCode(k reflect.Kind) opcode {
+	switch k {
+	case reflect.Bool:
+		return opBool
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return opInt
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return opUint
+	case reflect.Float32, reflect.Float64:
+		return opFloat
+	case reflect.Complex64, reflect.Complex128:
+		return opComplex
+	default: // reflect.String
+		return opString
 	}
 }
 
@@ -183,18 +195,52 @@ func (c *compiler) buildStruct(p *plan) {
 		case d.ambiguous:
 			p.fail(d.key, s.typ, d.typ, "more than one destination field has this name")
 			continue
+		case s.typ == d.typ && (s.hidden || d.hidden):
+			// reflect lets no one read or set as a whole a value reached
+			// through an unexported embedded field, only its exported
+			// fields one by one.
+			p.ops = assignFields(p, p.ops, d.key, d.typ, d.index, s.index)
+			continue
 		}
 		sub := c.use(p, d.key, s.typ, d.typ)
 		if !sub.ready {
-			p.ops = append(p.ops, op{code: opNested, dst: d.offset, src: s.offset, sub: sub})
+			p.ops = append(p.ops, op{code: opNested, dst: d.index, src: s.index, sub: sub})
 			continue
 		}
-		for _, o := range sub.ops {
-			o.dst += d.offset
-			o.src += s.offset
-			p.ops = appendOp(p.ops, o)
+		for _, o := range sub.ops { // inlined: the field's ops, on the field
+			o.dst = concat(d.index, o.dst)
+			o.src = concat(s.index, o.src)
+			p.ops = append(p.ops, o)
 		}
 	}
+}
+
+// assignFields appends to ops the assignment, field by field, of a struct of
+// type t at the paths dst and src (the same type on both sides) that is
+// reached through an unexported embedded field. Its unexported state cannot
+// be copied that way, so a struct that has some does not map.
+func assignFields(p *plan, ops []op, path string, t reflect.Type, dst, src []int) []op {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		fdst, fsrc := concat(dst, []int{i}), concat(src, []int{i})
+		switch {
+		case f.Type.Size() == 0:
+			// nothing to copy (a blank struct{} or [0]func() marker)
+		case f.IsExported():
+			ops = append(ops, op{code: opAssign, dst: fdst, src: fsrc})
+		case f.Anonymous && f.Type.Kind() == reflect.Struct:
+			ops = assignFields(p, ops, path, f.Type, fdst, fsrc)
+		default:
+			p.fail(path, t, t, "an unexported embedded struct with unexported fields cannot be copied; export its type or name the field")
+			return ops
+		}
+	}
+	return ops
+}
+
+// concat returns a new path: a followed by b.
+func concat(a, b []int) []int {
+	return append(append(make([]int, 0, len(a)+len(b)), a...), b...)
 }
 
 // use compiles the plan for a part of p's values found at path, and makes
@@ -209,13 +255,6 @@ func (c *compiler) use(p *plan, path string, src, dst reflect.Type) *plan {
 	}
 	p.recursive = p.recursive || sub.recursive
 	return sub
-}
-
-// isMove reports whether p is a single copy of memory without pointers, the
-// same size on both sides, so that arrays of it can be copied as one block.
-func (p *plan) isMove() bool {
-	return p.ready && len(p.ops) == 1 && p.ops[0].isMove() && p.ops[0].dst == 0 && p.ops[0].src == 0 &&
-		p.ops[0].size == p.srcSize && p.srcSize == p.dstSize
 }
 
 func (p *plan) fail(path string, src, dst reflect.Type, reason string) {
@@ -233,108 +272,13 @@ func joinPath(parent, child string) string {
 	}
 }
 
-// assignOps appends the ops that assign a value of type t at off to a value
-// of the same layout at the same offset: a plain memory copy for memory
-// without pointers, a typed assignment for each pointer-holding word.
-func assignOps(ops []op, t reflect.Type, off uintptr) []op {
-	if t.Size() == 0 {
-		return ops
-	}
-	if !hasPointers(t) {
-		return appendOp(ops, op{code: opMoveN, dst: off, src: off, size: t.Size()})
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return append(ops, op{code: opString, dst: off, src: off})
-	case reflect.Slice:
-		return append(ops, op{code: opSliceHeader, dst: off, src: off})
-	case reflect.Interface:
-		return append(ops, op{code: opIface, dst: off, src: off})
-	case reflect.Array:
-		elem := t.Elem()
-		if t.Len() <= 16 {
-			for i := range t.Len() {
-				ops = assignOps(ops, elem, off+uintptr(i)*elem.Size())
-			}
-			return ops
-		}
-		sub := &plan{src: elem, dst: elem, srcSize: elem.Size(), dstSize: elem.Size(), ready: true}
-		sub.ops = assignOps(nil, elem, 0)
-		return append(ops, op{code: opDeepArray, dst: off, src: off, size: uintptr(t.Len()), sub: sub})
-	case reflect.Struct:
-		for i := range t.NumField() {
-			f := t.Field(i)
-			ops = assignOps(ops, f.Type, off+f.Offset)
-		}
-		return ops
-	default: // Pointer, Map, Chan, Func, UnsafePointer
-		return append(ops, op{code: opWord, dst: off, src: off})
-	}
-}
-
-// appendOp appends o to ops, merging a memory move into the one before it
-// when the two are contiguous on both sides.
-func appendOp(ops []op, o op) []op {
-	if !o.isMove() {
-		return append(ops, o)
-	}
-	if n := len(ops); n > 0 {
-		if last := &ops[n-1]; last.isMove() && last.dst+last.size == o.dst && last.src+last.size == o.src {
-			last.size += o.size
-			last.code = moveCode(last.size)
-			return ops
-		}
-	}
-	o.code = moveCode(o.size)
-	return append(ops, o)
-}
-
-func (o *op) isMove() bool { return o.code >= opMove1 && o.code <= opMoveN }
-
-func moveCode(size uintptr) opcode {
-	switch size {
-	case 1:
-		return opMove1
-	case 2:
-		return opMove2
-	case 4:
-		return opMove4
-	case 8:
-		return opMove8
-	case 16:
-		return opMove16
-	}
-	return opMoveN
-}
-
-// hasPointers reports whether values of type t hold pointers, which must be
-// copied with the garbage collector's knowledge (a typed assignment), not
-// as raw bytes.
-func hasPointers(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Array:
-		return t.Len() > 0 && hasPointers(t.Elem())
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if hasPointers(t.Field(i).Type) {
-				return true
-			}
-		}
-		return false
-	case reflect.String, reflect.Slice, reflect.Interface,
-		reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer:
-		return true
-	default: // booleans and numbers
-		return false
-	}
-}
-
 // field is a struct field as the mapper sees it: by its matching name.
 type field struct {
 	key       string // the json tag name if any, else the Go name
 	typ       reflect.Type
-	offset    uintptr // from the start of the outermost struct
-	depth     int     // how many embedded structs it is promoted through
+	index     []int // its field index path from the outermost struct
+	hidden    bool  // an unexported embedded struct, which reflect will not set or read whole
+	depth     int   // how many embedded structs it is promoted through
 	tagged    bool
 	ambiguous bool // another field has the same key at the same depth
 }
@@ -346,8 +290,8 @@ type field struct {
 // (a tagged one among equals).
 func fieldsOf(t reflect.Type) []field {
 	var all []field
-	var walk func(t reflect.Type, off uintptr, depth int)
-	walk = func(t reflect.Type, off uintptr, depth int) {
+	var walk func(t reflect.Type, index []int, depth int)
+	walk = func(t reflect.Type, index []int, depth int) {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			tag := f.Tag.Get("json")
@@ -356,7 +300,7 @@ func fieldsOf(t reflect.Type) []field {
 			}
 			name, _, _ := strings.Cut(tag, ",")
 			if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-				walk(f.Type, off+f.Offset, depth+1)
+				walk(f.Type, concat(index, f.Index), depth+1)
 				continue
 			}
 			if !f.IsExported() && !(f.Anonymous && f.Type.Kind() == reflect.Struct) {
@@ -366,10 +310,10 @@ func fieldsOf(t reflect.Type) []field {
 			if key == "" {
 				key = f.Name
 			}
-			all = append(all, field{key: key, typ: f.Type, offset: off + f.Offset, depth: depth, tagged: name != ""})
+			all = append(all, field{key: key, typ: f.Type, index: concat(index, f.Index), depth: depth, tagged: name != "", hidden: !f.IsExported()})
 		}
 	}
-	walk(t, 0, 0)
+	walk(t, nil, 0)
 
 	var out []field
 	at := make(map[string]int) // key -> index in out

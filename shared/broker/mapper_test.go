@@ -3,6 +3,7 @@ package broker_test
 import (
 	"context"
 	"errors"
+	"math"
 	"reflect"
 	"slices"
 	"testing"
@@ -164,6 +165,71 @@ func TestMapping(t *testing.T) {
 				Currency string
 			}
 			wantMapped(t, from{4599, "EUR"}, to{4599, "EUR"})
+		}},
+		{"named basic types of every kind, at their limits", func(t *testing.T) {
+			type (
+				flag bool
+				i8   int8
+				i16  int16
+				i32  int32
+				i64  int64
+				i    int
+				u8   uint8
+				u16  uint16
+				u32  uint32
+				u64  uint64
+				u    uint
+				uptr uintptr
+				f32  float32
+				f64  float64
+				c64  complex64
+				c128 complex128
+			)
+			type from struct {
+				Flag                flag
+				I8                  i8
+				I16                 i16
+				I32                 i32
+				I64                 i64
+				I                   i
+				U8                  u8
+				U16                 u16
+				U32                 u32
+				U64                 u64
+				U                   u
+				Uptr                uptr
+				F32                 f32
+				F64                 f64
+				C64                 c64
+				C128                c128
+				MinI8, MinI64, MinI i8
+			}
+			type to struct {
+				C128  complex128
+				C64   complex64
+				F64   float64
+				F32   float32
+				Uptr  uintptr
+				U     uint
+				U64   uint64
+				U32   uint32
+				U16   uint16
+				U8    uint8
+				I     int
+				I64   int64
+				I32   int32
+				I16   int16
+				I8    int8
+				Flag  bool
+				MinI8 int8
+			}
+			wantMapped(t,
+				from{true, math.MaxInt8, math.MaxInt16, math.MaxInt32, math.MaxInt64, math.MinInt, math.MaxUint8, math.MaxUint16,
+					math.MaxUint32, math.MaxUint64, math.MaxUint, 1 << 40, math.MaxFloat32, -math.SmallestNonzeroFloat64,
+					complex(math.MaxFloat32, -1), complex(1, math.MaxFloat64), math.MinInt8, 0, 0},
+				to{complex(1, math.MaxFloat64), complex(math.MaxFloat32, -1), -math.SmallestNonzeroFloat64, math.MaxFloat32,
+					1 << 40, math.MaxUint, math.MaxUint64, math.MaxUint32, math.MaxUint16, math.MaxUint8, math.MinInt,
+					math.MaxInt64, math.MaxInt32, math.MaxInt16, math.MaxInt8, true, math.MinInt8})
 		}},
 		{"missing fields stay zero, extra fields are dropped", func(t *testing.T) {
 			type from struct{ A, Extra string }
@@ -506,6 +572,25 @@ func TestMapping(t *testing.T) {
 			}
 			wantMapped(t, from{base{[16]byte{7}, at}, audit{"ann"}, "t"}, to{[16]byte{7}, "t", at, audit{"ann"}, ""})
 		}},
+		{"an unexported embedded struct of the same type is assigned field by field", func(t *testing.T) {
+			// reflect will not read or set such a struct whole, only its
+			// exported fields, and those of the structs embedded in it.
+			type stamp struct{ At time.Time }
+			type marked struct {
+				_  struct{} // nothing to copy
+				By string
+				stamp
+			}
+			type from struct {
+				marked `json:"m"`
+				Title  string
+			}
+			type to struct {
+				Title  currency
+				marked `json:"m"`
+			}
+			wantMapped(t, from{marked{By: "ann", stamp: stamp{at}}, "t"}, to{"t", marked{By: "ann", stamp: stamp{at}}})
+		}},
 		{"a shallower field hides a promoted one", func(t *testing.T) {
 			type inner struct{ Title string }
 			type from struct {
@@ -611,6 +696,20 @@ func TestMappingMismatch(t *testing.T) {
 			type from struct{ At time.Time }
 			type to struct{ At wall }
 			wantMismatch[from, to](t, "At: time.Time vs broker_test.wall (a struct without exported fields must be the same type on both sides)")
+		}},
+		{"an unexported embedded struct with unexported fields", func(t *testing.T) {
+			type secret struct {
+				By string
+				//lint:ignore U1000 the unexported state that reflect cannot copy is the point
+				hash uint64
+			}
+			type from struct {
+				secret `json:"s"`
+			}
+			type to struct {
+				S secret `json:"s"`
+			}
+			wantMismatch[from, to](t, "s: broker_test.secret vs broker_test.secret (an unexported embedded struct with unexported fields cannot be copied; export its type or name the field)")
 		}},
 		{"ambiguous promoted fields", func(t *testing.T) {
 			type a struct{ X int }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // handler is a registered provider.
@@ -24,32 +23,52 @@ type handler struct {
 }
 
 // callFunc runs a handler for an asker whose types differ from its own. req
-// points to the asker's request, which it copies into its own request type
-// through in (nil when the two types are identical); rep points to the
-// asker's zero reply, which it fills from its own reply through out (nil
-// when identical). It keeps neither pointer.
-type callFunc func(ctx context.Context, in *plan, req unsafe.Pointer, out *plan, rep unsafe.Pointer) error
+// is a pointer to the asker's request, which it copies into its own request
+// type through in (nil when the two types are identical); rep is a pointer
+// to the asker's zero reply, which it fills from its own reply through out
+// (nil when identical). It keeps neither pointer.
+type callFunc func(ctx context.Context, in *plan, req any, out *plan, rep any) error
 
 // newCall returns the callFunc of h.
 func newCall[Req, Rep any](name string, h func(context.Context, Req) (Rep, error)) callFunc {
-	return func(ctx context.Context, in *plan, src unsafe.Pointer, out *plan, dst unsafe.Pointer) error {
-		var req Req
-		if in == nil {
-			req = *(*Req)(src)
-		} else if err := in.run(unsafe.Pointer(&req), src); err != nil {
-			return fmt.Errorf("%w in the request to %q", err, name)
+	// The plans reach the handler's request and reply through reflect,
+	// which needs them on the heap: a pool of frames spares an allocation
+	// of each per Ask.
+	var frames sync.Pool // of *frame[Req, Rep]
+	return func(ctx context.Context, in *plan, src any, out *plan, dst any) error {
+		f, _ := frames.Get().(*frame[Req, Rep])
+		if f == nil {
+			f = new(frame[Req, Rep])
 		}
-		rep, err := invoke(ctx, name, h, req)
-		if err != nil {
-			return err
-		}
-		if out == nil {
-			*(*Rep)(dst) = rep
-		} else if err := out.run(dst, unsafe.Pointer(&rep)); err != nil {
-			return fmt.Errorf("%w in the reply of %q", err, name)
-		}
+		err := callWith(ctx, name, h, f, in, src, out, dst)
+		*f = frame[Req, Rep]{} // keep nothing of this ask alive in the pool
+		frames.Put(f)
+		return err
+	}
+}
+
+// callWith is the work of a callFunc, with f the zero frame for h's request
+// and reply.
+func callWith[Req, Rep any](ctx context.Context, name string, h func(context.Context, Req) (Rep, error),
+	f *frame[Req, Rep], in *plan, src any, out *plan, dst any) error {
+	if in == nil {
+		f.req = *src.(*Req)
+	} else if err := in.run(reflect.ValueOf(&f.req).Elem(), reflect.ValueOf(src).Elem()); err != nil {
+		return fmt.Errorf("%w in the request to %q", err, name)
+	}
+	rep, err := invoke(ctx, name, h, f.req)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		*dst.(*Rep) = rep
 		return nil
 	}
+	f.rep = rep
+	if err := out.run(reflect.ValueOf(dst).Elem(), reflect.ValueOf(&f.rep).Elem()); err != nil {
+		return fmt.Errorf("%w in the reply of %q", err, name)
+	}
+	return nil
 }
 
 // route is what askers with one pair of types need to call one handler.
@@ -68,8 +87,8 @@ type route struct {
 // cheaper than comparing reflect.Types.
 type routeKey[Req, Rep any] struct{}
 
-// frame holds an asker's request and reply, on the heap, while a handler
-// whose types differ reads the one and writes the other.
+// frame holds a request and a reply on the heap while a plan copies them
+// through reflect: the asker's, in send, and the handler's, in newCall.
 type frame[Req, Rep any] struct {
 	req Req
 	rep Rep
