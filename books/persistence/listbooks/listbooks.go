@@ -27,7 +27,7 @@
 //     the votes filter under the votes sort, and a year or the upcoming
 //     filter under the publication-date sort, are ranges.
 //
-// The indexes are migrations of the context (0008 onward);
+// The indexes are migrations of the context (0058 onward);
 // docs/decisions.md says why.
 package listbooks
 
@@ -91,7 +91,7 @@ const votesKey = "coalesce(average_votes, -1)"
 const yearKey = "extract(year FROM published_on)"
 
 // recentSince is the first publication day the recent indexes
-// (books_recent_*_idx, migrations 0042–0044) hold, and recentPredicate
+// (books_recent_*_idx, migrations 0066–0068) hold, and recentPredicate
 // their predicate beyond deleted_at IS NULL, character for character. They
 // serve the upcoming filter under the sorts whose key is not the
 // publication date.
