@@ -146,8 +146,8 @@ func bookBatch(id uuid.UUID, book **domain.Book, reviews *[]domain.Review) *pgx.
 	batch := &pgx.Batch{}
 	// Ids travel as [16]byte, both ways, in the reads the catalogue serves
 	// most: pgx sends and reads those as binary uuids, where a uuid.UUID
-	// (a driver.Valuer and sql.Scanner) goes through its text form, which
-	// measured a tenth of the request's CPU.
+	// (a driver.Valuer and sql.Scanner) goes through its text form
+	// (TestUUIDNeedsTheByteArrayCast; the cost: docs/performance.md).
 	batch.Queue(bookColumns+` WHERE b.id = $1 AND b.deleted_at IS NULL`, [16]byte(id)).QueryRow(func(row pgx.Row) error {
 		var err error
 		*book, err = scanBook(row)
