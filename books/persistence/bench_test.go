@@ -23,10 +23,7 @@ func BenchmarkAddReview(b *testing.B) {
 	}{
 		{"increment", func(s *persistence.Store) func(context.Context, domain.Review) error { return s.AddReview }},
 		{"increment-tx", func(s *persistence.Store) func(context.Context, domain.Review) error { return s.AddReviewTwoStatements }},
-		{"row-lock", func(s *persistence.Store) func(context.Context, domain.Review) error {
-			s.LockForReview()
-			return s.AddReview
-		}},
+		{"row-lock", func(s *persistence.Store) func(context.Context, domain.Review) error { return s.AddReviewLocked }},
 	}
 	for _, way := range ways {
 		b.Run(way.name, func(b *testing.B) {

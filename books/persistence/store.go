@@ -26,11 +26,6 @@ import (
 // clock, not the database's, decides them.
 type Store struct {
 	pool *pgxpool.Pool
-	// lockForReview makes AddReview read the book under a row lock, count
-	// the review in the domain and write the counters back, instead of
-	// incrementing them in SQL. It exists to measure the two against each
-	// other (see the store's benchmarks); production leaves it off.
-	lockForReview bool
 }
 
 // NewStore returns a Store over pool, whose database holds the migrations of
@@ -151,8 +146,8 @@ func bookBatch(id uuid.UUID, book **domain.Book, reviews *[]domain.Review) *pgx.
 	batch := &pgx.Batch{}
 	// Ids travel as [16]byte, both ways, in the reads the catalogue serves
 	// most: pgx sends and reads those as binary uuids, where a uuid.UUID
-	// (a driver.Valuer and sql.Scanner) goes through its text form, which
-	// measured a tenth of the request's CPU.
+	// (a driver.Valuer and sql.Scanner) goes through its text form
+	// (TestUUIDNeedsTheByteArrayCast; the cost: docs/performance.md).
 	batch.Queue(bookColumns+` WHERE b.id = $1 AND b.deleted_at IS NULL`, [16]byte(id)).QueryRow(func(row pgx.Row) error {
 		var err error
 		*book, err = scanBook(row)
@@ -277,9 +272,6 @@ func copiesOf(a string) string {
 // waited for, and a row it skipped on the strength of an old copy would
 // keep a concurrent review's average instead of its own.
 func (s *Store) AddReview(ctx context.Context, r domain.Review) error {
-	if s.lockForReview {
-		return s.addReviewLocked(ctx, r)
-	}
 	tag, err := s.pool.Exec(ctx, `
 		WITH counted AS (
 			UPDATE books.books
@@ -302,34 +294,6 @@ func (s *Store) AddReview(ctx context.Context, r domain.Review) error {
 		return domain.ErrBookNotFound
 	}
 	return nil
-}
-
-// addReviewLocked is AddReview the other way: read the book under a row
-// lock, count the review in the domain, write the counters back (and the
-// average's copies on the tag rows, in the same statement: writeBook) and
-// insert the review, in one transaction of four statements.
-func (s *Store) addReviewLocked(ctx context.Context, r domain.Review) error {
-	err := pgtx.Run(ctx, s.pool, func(tx pgx.Tx) error {
-		b, err := lockBook(ctx, tx, r.BookID())
-		if err != nil {
-			return err
-		}
-		if err := b.AddReview(r); err != nil {
-			return err
-		}
-		if err := writeBook(ctx, tx, b); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `
-			INSERT INTO books.reviews (id, book_id, user_id, voter_name, num_stars, comment, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			r.ID(), r.BookID(), nullUUID(r.VoterID()), r.VoterName(), r.NumStars(), r.Comment(), r.CreatedAt())
-		return err
-	})
-	if errors.Is(err, domain.ErrBookNotFound) {
-		return err
-	}
-	return pgtx.Wrap("books: add review", err)
 }
 
 // Tags returns the name of every tag, in byte order (COLLATE "C", as Go

@@ -61,8 +61,9 @@ func TestTagCopiesFollowEveryWrite(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			store, pool := newStore(t)
+			addReview := store.AddReview
 			if locked {
-				store.LockForReview()
+				addReview = store.AddReviewLocked
 			}
 			b := mustAddBook(t, store, func(in *domain.BookInput) { in.Tags = []string{"Go", "Design", "Testing"} })
 			want := tagCopies{CreatedAt: now, PublishedOn: time.Date(2018, 11, 20, 0, 0, 0, 0, time.UTC), ActualPriceCents: 4999}
@@ -72,7 +73,7 @@ func TestTagCopiesFollowEveryWrite(t *testing.T) {
 				stars   int
 				average float64 // the book's average after this review
 			}{{5, 5}, {2, 3.5}} {
-				if err := store.AddReview(ctx, mustReview(t, b.ID(), r.stars, now)); err != nil {
+				if err := addReview(ctx, mustReview(t, b.ID(), r.stars, now)); err != nil {
 					t.Fatalf("AddReview: %v", err)
 				}
 				average := r.average
@@ -110,7 +111,7 @@ func TestTagCopiesFollowEveryWrite(t *testing.T) {
 
 			// A book without tags has no tag rows to keep.
 			untagged := mustAddBook(t, store, func(in *domain.BookInput) { in.Tags = nil })
-			if err := store.AddReview(ctx, mustReview(t, untagged.ID(), 4, now)); err != nil {
+			if err := addReview(ctx, mustReview(t, untagged.ID(), 4, now)); err != nil {
 				t.Fatalf("AddReview(untagged): %v", err)
 			}
 			if n := queryRow[int](t, pool, `SELECT count(*) FROM books.book_tags WHERE book_id = $1`, untagged.ID()); n != 0 {

@@ -293,15 +293,16 @@ func TestAddReview(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			store, pool := newStore(t)
+			addReview := store.AddReview
 			if locked {
-				store.LockForReview()
+				addReview = store.AddReviewLocked
 			}
 			b := mustAddBook(t, store, nil)
 			var want []domain.Review
 			var sum int64
 			for i := range 25 {
 				r := mustReview(t, b.ID(), i%6, now.Add(time.Duration(i)*time.Minute))
-				if err := store.AddReview(ctx, r); err != nil {
+				if err := addReview(ctx, r); err != nil {
 					t.Fatalf("AddReview %d: %v", i, err)
 				}
 				want = append([]domain.Review{r}, want...)
@@ -311,7 +312,7 @@ func TestAddReview(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := store.AddReview(ctx, demo); err != nil {
+			if err := addReview(ctx, demo); err != nil {
 				t.Fatalf("AddReview(demo): %v", err)
 			}
 			got, reviews, err := store.Book(ctx, b.ID())
@@ -327,7 +328,7 @@ func TestAddReview(t *testing.T) {
 			if n := queryRow[int](t, pool, `SELECT count(*) FROM books.reviews WHERE user_id IS NULL AND id = $1`, demo.ID()); n != 1 {
 				t.Error("a review without an account was not stored with user_id NULL")
 			}
-			if err := store.AddReview(ctx, mustReview(t, uuid.Must(uuid.NewV7()), 1, now)); !errors.Is(err, domain.ErrBookNotFound) {
+			if err := addReview(ctx, mustReview(t, uuid.Must(uuid.NewV7()), 1, now)); !errors.Is(err, domain.ErrBookNotFound) {
 				t.Errorf("AddReview(unknown book) error = %v, want ErrBookNotFound", err)
 			}
 		})
@@ -343,8 +344,9 @@ func TestConcurrentReviews(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			store, pool := newStore(t)
+			addReview := store.AddReview
 			if locked {
-				store.LockForReview()
+				addReview = store.AddReviewLocked
 			}
 			b := mustAddBook(t, store, nil)
 			const n = 200
@@ -357,7 +359,7 @@ func TestConcurrentReviews(t *testing.T) {
 				wg.Go(func() {
 					<-start
 					stars := (i * 7) % 6
-					if err := store.AddReview(ctx, mustReview(t, b.ID(), stars, now)); err != nil {
+					if err := addReview(ctx, mustReview(t, b.ID(), stars, now)); err != nil {
 						t.Errorf("AddReview: %v", err)
 						return
 					}

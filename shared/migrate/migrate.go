@@ -18,16 +18,21 @@ type Applied struct {
 	Version  int64
 	Name     string
 	Duration time.Duration
+	// Recorded is true for a baseline's file that Up recorded without
+	// running it, on a database at the head of the files it replaces.
+	Recorded bool
 }
 
 // ErrChanged reports an applied migration whose file content no longer matches
 // the checksum recorded when it was applied. ErrMissing reports an applied
 // version with no file, and ErrOutOfOrder a pending file older than an applied
-// one. Up wraps them with the schema and file name.
+// one, and ErrRetired a database part-way through the files a Baseline
+// replaces. Up wraps them with the schema and file name.
 var (
 	ErrChanged    = errors.New("applied migration was changed")
 	ErrMissing    = errors.New("applied migration has no file")
 	ErrOutOfOrder = errors.New("pending migration is older than an applied one")
+	ErrRetired    = errors.New("database is part-way through retired migrations")
 )
 
 // Up applies the pending migrations of each source, in the order given, and
@@ -53,6 +58,9 @@ func Up(ctx context.Context, pool *pgxpool.Pool, sources ...Source) ([]Applied, 
 func up(ctx context.Context, pool *pgxpool.Pool, src Source) (applied []Applied, err error) {
 	if !schemaPattern.MatchString(src.Schema) {
 		return nil, fmt.Errorf("migrate: invalid schema name %q", src.Schema)
+	}
+	if err := src.Baseline.check(src); err != nil {
+		return nil, err
 	}
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
@@ -96,9 +104,17 @@ func up(ctx context.Context, pool *pgxpool.Pool, src Source) (applied []Applied,
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %s: read history: %w", src.Schema, err)
 	}
-	pending, err := plan(src, done)
+	baseline, pending, err := plan(src, done)
 	if err != nil {
 		return nil, err
+	}
+	if len(baseline) > 0 {
+		if err := recordBaseline(ctx, conn.Conn(), history, baseline); err != nil {
+			return nil, fmt.Errorf("migrate: %s: record the baseline: %w", src.Schema, err)
+		}
+		for _, f := range baseline {
+			applied = append(applied, Applied{Schema: src.Schema, Version: f.Version, Name: f.Name, Recorded: true})
+		}
 	}
 	for _, f := range pending {
 		d, err := apply(ctx, conn.Conn(), history, f)
@@ -131,40 +147,76 @@ func appliedChecksums(ctx context.Context, conn *pgx.Conn, history string) (map[
 	return done, err
 }
 
-// plan checks the history against the source and returns the files to apply.
-func plan(src Source, done map[int64]record) ([]File, error) {
+// plan checks the history against the source and returns the files to apply:
+// baseline, the files of src.Baseline to record without running them (on a
+// database at the head of the files it replaces), and pending, those to run.
+func plan(src Source, done map[int64]record) (baseline, pending []File, err error) {
 	files := make(map[int64]File, len(src.Files))
 	for _, f := range src.Files {
 		files[f.Version] = f
 	}
+	var retiredHead int64 // the newest applied version that the baseline replaces
 	versions := make([]int64, 0, len(done))
 	for v := range done {
+		if v <= src.Baseline.Replaces {
+			retiredHead = max(retiredHead, v)
+			continue // history of deleted files: nothing to check it against
+		}
 		versions = append(versions, v)
 	}
 	slices.Sort(versions)
+	if retiredHead > 0 && len(versions) == 0 {
+		// The database predates the baseline.
+		if retiredHead != src.Baseline.Replaces {
+			return nil, nil, fmt.Errorf("migrate: %s: the newest applied migration is version %d of the retired 1..%d: %w; upgrade it with a release that still has them, up to version %d, first",
+				src.Schema, retiredHead, src.Baseline.Replaces, ErrRetired, src.Baseline.Replaces)
+		}
+		for _, f := range src.Files {
+			if f.Version <= src.Baseline.Through {
+				baseline = append(baseline, f)
+			}
+		}
+	}
 	var newest int64
 	for _, version := range versions {
 		r := done[version]
 		f, ok := files[version]
 		if !ok {
-			return nil, fmt.Errorf("migrate: %s: %s (version %d): %w; restore the file, migrations are never deleted", src.Schema, r.name, version, ErrMissing)
+			return nil, nil, fmt.Errorf("migrate: %s: %s (version %d): %w; restore the file, migrations are never deleted", src.Schema, r.name, version, ErrMissing)
 		}
 		if f.Checksum != r.checksum {
-			return nil, fmt.Errorf("migrate: %s: %s: %w (checksum %.12s… applied, %.12s… now); add a new migration instead of editing an applied one", src.Schema, f.Name, ErrChanged, r.checksum, f.Checksum)
+			return nil, nil, fmt.Errorf("migrate: %s: %s: %w (checksum %.12s… applied, %.12s… now); add a new migration instead of editing an applied one", src.Schema, f.Name, ErrChanged, r.checksum, f.Checksum)
 		}
 		newest = max(newest, version)
 	}
-	var pending []File
-	for _, f := range src.Files {
+	for _, f := range src.Files[len(baseline):] {
 		if _, ok := done[f.Version]; ok {
 			continue
 		}
 		if f.Version < newest {
-			return nil, fmt.Errorf("migrate: %s: %s: %w (version %d is applied); renumber it after the newest", src.Schema, f.Name, ErrOutOfOrder, newest)
+			return nil, nil, fmt.Errorf("migrate: %s: %s: %w (version %d is applied); renumber it after the newest", src.Schema, f.Name, ErrOutOfOrder, newest)
 		}
 		pending = append(pending, f)
 	}
-	return pending, nil
+	return baseline, pending, nil
+}
+
+// recordBaseline writes the history rows of files without running them, in one
+// transaction, so a database has either all of a baseline's rows or none.
+func recordBaseline(ctx context.Context, conn *pgx.Conn, history string, files []File) error {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
+	for _, f := range files {
+		if _, err := tx.Exec(ctx,
+			"INSERT INTO "+history+" (version, name, checksum, duration_ms) VALUES ($1, $2, $3, 0)",
+			f.Version, f.Name, f.Checksum); err != nil {
+			return err
+		}
+	}
+	return tx.Commit(ctx)
 }
 
 // apply runs one file and records it in one transaction.

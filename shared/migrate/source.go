@@ -9,6 +9,10 @@
 // records it in <schema>.schema_migrations, so a failing file leaves nothing
 // behind. An applied file whose content changed, or an applied version whose file
 // is gone, stops the run with an error naming the file.
+//
+// A source whose history has grown long can squash it into a Baseline: files
+// that build the current schema from nothing, numbered after the ones they
+// replace, which are then deleted.
 package migrate
 
 import (
@@ -18,6 +22,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -27,6 +32,39 @@ import (
 type Source struct {
 	Schema string
 	Files  []File
+	// Baseline, when set, says that the first files stand for retired ones.
+	Baseline Baseline
+}
+
+// A Baseline squashes a source's history. Its files, versions Replaces+1
+// through Through (the first of the source), build from nothing the schema
+// that the retired files, versions 1 to Replaces, built; the source no longer
+// holds those. Up runs the baseline's files on a new database like any others.
+// On a database whose history ends exactly at Replaces it records them in one
+// transaction without running them: that database already has their schema.
+// A database part-way through the retired files is refused (ErrRetired): only
+// a release that still has them can take it on to Replaces. The history rows
+// of retired versions stay, unchecked.
+type Baseline struct {
+	Replaces int64 // the retired files' newest version
+	Through  int64 // the baseline's newest file
+}
+
+// check reports a baseline that does not fit src's files.
+func (b Baseline) check(src Source) error {
+	if b == (Baseline{}) {
+		return nil
+	}
+	if b.Replaces <= 0 || b.Through <= b.Replaces {
+		return fmt.Errorf("migrate: %s: baseline replacing 1..%d through %d: want 0 < Replaces < Through", src.Schema, b.Replaces, b.Through)
+	}
+	if len(src.Files) == 0 || src.Files[0].Version != b.Replaces+1 {
+		return fmt.Errorf("migrate: %s: baseline replacing 1..%d: want the first file numbered %d", src.Schema, b.Replaces, b.Replaces+1)
+	}
+	if !slices.ContainsFunc(src.Files, func(f File) bool { return f.Version == b.Through }) {
+		return fmt.Errorf("migrate: %s: baseline through %d: no file has that version", src.Schema, b.Through)
+	}
+	return nil
 }
 
 // A File is one migration: version and name come from the file name

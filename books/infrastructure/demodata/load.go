@@ -391,7 +391,7 @@ func (w *worker) load(ctx context.Context, j *job) error {
 // cached columns and their author and tag rows from there, and copies the
 // reviews in once their books exist. A review's stars are staged on their
 // own for the counters: staging the whole reviews and inserting them from
-// there measured 15-20 % slower than copying them straight in.
+// there was slower than copying them straight in (docs/performance.md).
 func insert(ctx context.Context, tx pgx.Tx, b *batch) error {
 	// Losing the last batches to a crash of the server is harmless
 	// (the next run adds them again), so a commit need not wait for

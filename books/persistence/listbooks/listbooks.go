@@ -27,7 +27,7 @@
 //     the votes filter under the votes sort, and a year or the upcoming
 //     filter under the publication-date sort, are ranges.
 //
-// The indexes are migrations of the context (0008 onward);
+// The indexes are migrations of the context (0058 onward);
 // docs/decisions.md says why.
 package listbooks
 
@@ -69,8 +69,8 @@ type sortSpec struct {
 // ids are UUIDv7 and so nearly the same order: the primary key would serve
 // ORDER BY id, and with the table in id order PostgreSQL judges reading a
 // row per book cheap enough to prefer it to books_newest_idx, so a filtered
-// page read the row of every book the filter rejected (measured 3 to 4 times
-// slower with a rare tag, when tags were tested on these indexes). No other
+// page read the row of every book the filter rejected (slower with a rare
+// tag, when tags were tested on these indexes: docs/performance.md). No other
 // index of books.books orders by created_at.
 var sorts = [NumSorts]sortSpec{
 	ByNewest:    {key: "created_at", desc: true},
@@ -91,7 +91,7 @@ const votesKey = "coalesce(average_votes, -1)"
 const yearKey = "extract(year FROM published_on)"
 
 // recentSince is the first publication day the recent indexes
-// (books_recent_*_idx, migrations 0042–0044) hold, and recentPredicate
+// (books_recent_*_idx, migrations 0066–0068) hold, and recentPredicate
 // their predicate beyond deleted_at IS NULL, character for character. They
 // serve the upcoming filter under the sorts whose key is not the
 // publication date.
@@ -338,9 +338,8 @@ func booksSQL(query Query) (string, []any, error) {
 	// step would read the row of every book the filters reject. The page
 	// keeps the index's order (a nested loop over it), so the outer ORDER
 	// BY costs no sort. For a page that rejects none, the second step's
-	// probe of the primary key per book makes it dearer than one step:
-	// measured with pgbench at 100,000 books, 3,031 pages a second against
-	// 5,061 to 6,157.
+	// probe of the primary key per book makes it dearer than one step
+	// (docs/performance.md has pgbench's numbers).
 	outer := "page.key" + dir + ", page.id" + dir
 	selected := "id"
 	if id != "id" {
@@ -380,7 +379,8 @@ func (q *Queries) read(ctx context.Context, op, sql string, args []any) ([]Book,
 		// The id into its bytes: pgx decodes a uuid straight into a
 		// [16]byte (and sends one as a binary uuid), where a uuid.UUID,
 		// being an sql.Scanner and a driver.Valuer, goes through its text
-		// form, measured as a tenth of a page's scan.
+		// form (TestUUIDNeedsTheByteArrayCast in the persistence package;
+		// the cost: docs/performance.md).
 		if err := rows.Scan((*[16]byte)(&b.ID), &b.Title, &b.AuthorsString, &b.PublishedOn, &b.PriceCents, &b.ActualPriceCents,
 			&b.PromotionText, &b.ReviewsCount, &b.AverageVotes, &b.TagNames, &b.CreatedAt, &deleted); err != nil {
 			// A column that does not fit its Go type is a bug, not an outage.

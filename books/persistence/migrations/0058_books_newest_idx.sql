@@ -1,0 +1,13 @@
+-- The book list in its default order, most recently created first, ties by
+-- id. Like every index of the list it is partial — deleted books never appear
+-- in the public list, so they take no room — and covering: it holds the
+-- average votes the votes filter tests, so a filtered page is an index-only
+-- scan that checks each book without reading its row, and only the page's
+-- books are then read from the table. It holds neither the tags (they have
+-- indexes of their own on books.book_tags) nor the publication date (a year
+-- has books_year_*_idx, upcoming books_recent_*_idx): holding the date let
+-- PostgreSQL test a year on this index's entries, a slower plan than the year
+-- index's. No other index orders by created_at, so the planner cannot prefer
+-- the primary key (ids are UUIDv7, in creation order too). See
+-- docs/decisions.md.
+CREATE INDEX books_newest_idx ON books.books (created_at DESC, id DESC) INCLUDE (average_votes) WHERE deleted_at IS NULL;
