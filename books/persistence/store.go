@@ -106,7 +106,7 @@ func scanBook(row pgx.Row) (*domain.Book, error) {
 		actual        int64
 		deletedAt     *time.Time
 	)
-	err := row.Scan((*[16]byte)(&s.ID), &s.Title, &s.Description, &s.PublishedOn, &s.Publisher, &s.PriceCents, &s.ImageURL,
+	err := row.Scan(&s.ID, &s.Title, &s.Description, &s.PublishedOn, &s.Publisher, &s.PriceCents, &s.ImageURL,
 		&promotionText, &actual, &s.Authors, &s.Tags, &s.Reviews, &s.VotesSum, &s.CreatedAt, &deletedAt)
 	if err != nil {
 		return nil, err
@@ -144,11 +144,7 @@ func (s *Store) Book(ctx context.Context, id uuid.UUID) (*domain.Book, []domain.
 // bookBatch queues the two reads of Book, which scan into book and reviews.
 func bookBatch(id uuid.UUID, book **domain.Book, reviews *[]domain.Review) *pgx.Batch {
 	batch := &pgx.Batch{}
-	// Ids travel as [16]byte, both ways, in the reads the catalogue serves
-	// most: pgx sends and reads those as binary uuids, where a uuid.UUID
-	// (a driver.Valuer and sql.Scanner) goes through its text form
-	// (TestUUIDNeedsTheByteArrayCast; the cost: docs/performance.md).
-	batch.Queue(bookColumns+` WHERE b.id = $1 AND b.deleted_at IS NULL`, [16]byte(id)).QueryRow(func(row pgx.Row) error {
+	batch.Queue(bookColumns+` WHERE b.id = $1 AND b.deleted_at IS NULL`, id).QueryRow(func(row pgx.Row) error {
 		var err error
 		*book, err = scanBook(row)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -162,7 +158,7 @@ func bookBatch(id uuid.UUID, book **domain.Book, reviews *[]domain.Review) *pgx.
 		WHERE book_id = $1
 		ORDER BY created_at DESC, id DESC
 		LIMIT $2`,
-		[16]byte(id), domain.NewestReviewsLen).Query(func(rows pgx.Rows) error {
+		id, domain.NewestReviewsLen).Query(func(rows pgx.Rows) error {
 		var err error
 		*reviews, err = pgx.CollectRows(rows, scanReview)
 		return err
@@ -179,7 +175,7 @@ func scanReview(row pgx.CollectableRow) (domain.Review, error) {
 		comment    string
 		createdAt  time.Time
 	)
-	if err := row.Scan((*[16]byte)(&id), (*[16]byte)(&bookID), &userID, &name, &stars, &comment, &createdAt); err != nil {
+	if err := row.Scan(&id, &bookID, &userID, &name, &stars, &comment, &createdAt); err != nil {
 		return domain.Review{}, err
 	}
 	return domain.RestoreReview(id, bookID, userID.Bytes, name, stars, comment, createdAt), nil

@@ -316,7 +316,7 @@ func booksSQL(query Query) (string, []any, error) {
 		default:
 			v = a.PriceCents
 		}
-		where = append(where, "("+spec.key+", "+id+") "+cmp+" ("+arg(v)+", "+arg([16]byte(a.ID))+")") // [16]byte: see query
+		where = append(where, "("+spec.key+", "+id+") "+cmp+" ("+arg(v)+", "+arg(a.ID)+")")
 	}
 	// The limit is written out, not a parameter: pgx prepares each
 	// statement, and PostgreSQL's generic plan for a statement with an
@@ -376,12 +376,7 @@ func (q *Queries) read(ctx context.Context, op, sql string, args []any) ([]Book,
 			b       Book
 			deleted *time.Time
 		)
-		// The id into its bytes: pgx decodes a uuid straight into a
-		// [16]byte (and sends one as a binary uuid), where a uuid.UUID,
-		// being an sql.Scanner and a driver.Valuer, goes through its text
-		// form (TestUUIDNeedsTheByteArrayCast in the persistence package;
-		// the cost: docs/performance.md).
-		if err := rows.Scan((*[16]byte)(&b.ID), &b.Title, &b.AuthorsString, &b.PublishedOn, &b.PriceCents, &b.ActualPriceCents,
+		if err := rows.Scan(&b.ID, &b.Title, &b.AuthorsString, &b.PublishedOn, &b.PriceCents, &b.ActualPriceCents,
 			&b.PromotionText, &b.ReviewsCount, &b.AverageVotes, &b.TagNames, &b.CreatedAt, &deleted); err != nil {
 			// A column that does not fit its Go type is a bug, not an outage.
 			return nil, fmt.Errorf("books: %s: %w", op, err)

@@ -184,8 +184,6 @@ func literal(t *testing.T, v any) string {
 	switch v := v.(type) {
 	case uuid.UUID:
 		return "'" + v.String() + "'"
-	case [16]byte: // an id, as the list sends ids
-		return "'" + uuid.UUID(v).String() + "'"
 	case time.Time:
 		return "'" + v.Format(time.DateOnly) + "'"
 	case float64:
