@@ -72,20 +72,20 @@ type BookInput struct {
 // error naming every field at fault by its JSON path ("title", "authors[2]",
 // "tags[0]", "price", "imageUrl", ...). Text is trimmed; the tags are sorted.
 func NewBook(in BookInput, now time.Time) (*Book, error) {
-	f := fieldErrors{}
+	f := errs.Fields{}
 	b := &Book{
-		title:       f.line("title", in.Title, true, MaxTitleLen),
-		description: f.paragraphs("description", in.Description, MaxDescriptionLen),
-		publishedOn: f.date("publishedOn", in.PublishedOn),
-		publisher:   f.line("publisher", in.Publisher, false, MaxPublisherLen),
+		title:       f.Line("title", in.Title, true, MaxTitleLen),
+		description: f.Paragraphs("description", in.Description, MaxDescriptionLen),
+		publishedOn: date(f, "publishedOn", in.PublishedOn),
+		publisher:   f.Line("publisher", in.Publisher, false, MaxPublisherLen),
 		priceCents:  in.PriceCents,
-		imageURL:    f.imageURL("imageUrl", in.ImageURL),
-		authors:     f.names("authors", in.Authors, 1, MaxAuthors, MaxAuthorNameLen),
-		tags:        f.names("tags", in.Tags, 0, MaxTags, MaxTagLen),
+		imageURL:    imageURL(f, "imageUrl", in.ImageURL),
+		authors:     names(f, "authors", in.Authors, 1, MaxAuthors, MaxAuthorNameLen),
+		tags:        names(f, "tags", in.Tags, 0, MaxTags, MaxTagLen),
 		createdAt:   storageTime(now),
 	}
-	f.check("price", in.PriceCents < 0 || in.PriceCents > MaxPriceCents, "must be between 0 and 10000")
-	if err := f.err(); err != nil {
+	f.Check("price", in.PriceCents < 0 || in.PriceCents > MaxPriceCents, "must be between 0 and 10000")
+	if err := f.Err(errs.Invalid); err != nil {
 		return nil, err
 	}
 	slices.Sort(b.tags)
@@ -223,9 +223,9 @@ func (b *Book) ChangePublishedOn(day time.Time) error {
 	if b.Deleted() {
 		return ErrBookNotFound
 	}
-	f := fieldErrors{}
-	d := f.date("publishedOn", day)
-	if err := f.err(); err != nil {
+	f := errs.Fields{}
+	d := date(f, "publishedOn", day)
+	if err := f.Err(errs.Invalid); err != nil {
 		return err
 	}
 	b.publishedOn = d
@@ -242,10 +242,10 @@ func (b *Book) SetPromotion(actualPriceCents int64, text string) error {
 	if b.Deleted() {
 		return ErrBookNotFound
 	}
-	f := fieldErrors{}
-	text = f.line("promotionalText", text, true, MaxPromotionLen)
-	f.check("actualPrice", actualPriceCents < 0, "must not be negative")
-	if err := f.err(); err != nil {
+	f := errs.Fields{}
+	text = f.Line("promotionalText", text, true, MaxPromotionLen)
+	f.Check("actualPrice", actualPriceCents < 0, "must not be negative")
+	if err := f.Err(errs.Invalid); err != nil {
 		return err
 	}
 	if actualPriceCents >= b.priceCents {
@@ -297,15 +297,15 @@ func (b *Book) Restore() { b.deletedAt = time.Time{} }
 
 // imageURL checks that value, trimmed, is empty or an absolute http or https
 // URL with a host, of at most MaxImageURLLen characters.
-func (f fieldErrors) imageURL(field, value string) string {
-	v := f.line(field, value, false, MaxImageURLLen)
+func imageURL(f errs.Fields, field, value string) string {
+	v := f.Line(field, value, false, MaxImageURLLen)
 	if v == "" {
 		return ""
 	}
 	u, err := url.Parse(v)
 	ok := err == nil && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https")) &&
 		u.Host != "" && !strings.ContainsAny(v, " \\")
-	f.check(field, !ok, "must be an http or https URL such as https://example.com/cover.jpg")
+	f.Check(field, !ok, "must be an http or https URL such as https://example.com/cover.jpg")
 	return v
 }
 

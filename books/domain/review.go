@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"example.com/bookapp/shared/errs"
 	"github.com/google/uuid"
 )
 
@@ -33,17 +34,17 @@ type Review struct {
 // every field at fault ("numStars", "comment", "voterName"). The comment is
 // trimmed and may have line breaks.
 func NewReview(bookID, voterID uuid.UUID, voterName string, numStars int, comment string, now time.Time) (Review, error) {
-	f := fieldErrors{}
+	f := errs.Fields{}
 	r := Review{
 		bookID:    bookID,
 		voterID:   voterID,
-		voterName: f.line("voterName", voterName, true, MaxVoterNameLen),
+		voterName: f.Line("voterName", voterName, true, MaxVoterNameLen),
 		numStars:  numStars,
-		comment:   f.paragraphs("comment", comment, MaxCommentLen),
+		comment:   f.Paragraphs("comment", comment, MaxCommentLen),
 		createdAt: storageTime(now),
 	}
-	f.check("numStars", numStars < 0 || numStars > MaxStars, fmt.Sprintf("must be from 0 to %d", MaxStars))
-	if err := f.err(); err != nil {
+	f.Check("numStars", numStars < 0 || numStars > MaxStars, fmt.Sprintf("must be from 0 to %d", MaxStars))
+	if err := f.Err(errs.Invalid); err != nil {
 		return Review{}, err
 	}
 	id, err := uuid.NewV7()

@@ -38,31 +38,20 @@ type BasketLine struct {
 // "lines[0].quantity"), or nil. Whether the books exist and are for sale,
 // and whether the terms are accepted, are business rules that Place checks.
 func (b Basket) Validate() error {
-	f := map[string]string{}
-	switch {
-	case len(b.Lines) == 0:
-		f["lines"] = "must have at least one line"
-	case len(b.Lines) > MaxLines:
-		f["lines"] = "must have at most " + strconv.Itoa(MaxLines) + " lines"
-	}
+	f := errs.Fields{}
+	f.Check("lines", len(b.Lines) == 0, "must have at least one line")
+	f.Check("lines", len(b.Lines) > MaxLines, "must have at most "+strconv.Itoa(MaxLines)+" lines")
 	first := make(map[uuid.UUID]int, len(b.Lines))
 	for i, l := range b.Lines {
-		switch j, seen := first[l.BookID]; {
-		case l.BookID == uuid.Nil:
-			f[linePath(i, "bookId")] = "is required"
-		case seen:
-			f[linePath(i, "bookId")] = fmt.Sprintf("repeats the book of lines[%d]: put all copies of a book on one line", j)
-		default:
+		j, seen := first[l.BookID]
+		f.Check(linePath(i, "bookId"), l.BookID == uuid.Nil, "is required")
+		f.Check(linePath(i, "bookId"), seen, fmt.Sprintf("repeats the book of lines[%d]: put all copies of a book on one line", j))
+		if !seen {
 			first[l.BookID] = i
 		}
-		if l.Quantity < 1 || l.Quantity > MaxQuantity {
-			f[linePath(i, "quantity")] = "must be between 1 and " + strconv.Itoa(MaxQuantity)
-		}
+		f.Check(linePath(i, "quantity"), l.Quantity < 1 || l.Quantity > MaxQuantity, "must be between 1 and "+strconv.Itoa(MaxQuantity))
 	}
-	if len(f) > 0 {
-		return errs.WithFields(errs.Invalid, f)
-	}
-	return nil
+	return f.Err(errs.Invalid)
 }
 
 // BookIDs returns the basket's book ids, in line order.
@@ -143,25 +132,19 @@ func Place(ctx context.Context, userID uuid.UUID, basket Basket, books BookLooku
 	for _, b := range found {
 		byID[b.ID] = b
 	}
-	f := map[string]string{}
-	if !basket.AcceptTerms {
-		f["acceptTerms"] = "must be true: accept the terms and conditions to place an order"
-	}
+	f := errs.Fields{}
+	f.Check("acceptTerms", !basket.AcceptTerms, "must be true: accept the terms and conditions to place an order")
 	lines := make([]Line, len(basket.Lines))
 	for i, l := range basket.Lines {
 		b := byID[l.BookID]
-		switch {
-		case !b.Found || b.ID != l.BookID:
-			f[linePath(i, "bookId")] = "no such book"
-		case b.Deleted:
-			f[linePath(i, "bookId")] = "the book is no longer sold"
-		case b.PriceCents <= 0:
-			f[linePath(i, "bookId")] = "the book is not for sale"
-		}
+		path := linePath(i, "bookId")
+		f.Check(path, !b.Found || b.ID != l.BookID, "no such book")
+		f.Check(path, b.Deleted, "the book is no longer sold")
+		f.Check(path, b.PriceCents <= 0, "the book is not for sale")
 		lines[i] = Line{num: i + 1, bookID: l.BookID, title: b.Title, priceCents: b.PriceCents, quantity: l.Quantity}
 	}
-	if len(f) > 0 {
-		return nil, errs.WithFields(errs.RuleBroken, f)
+	if err := f.Err(errs.RuleBroken); err != nil {
+		return nil, err
 	}
 	address, err := addresses.DeliveryAddress(ctx, userID)
 	if err != nil {

@@ -87,12 +87,11 @@ func (h handlers) placeOrder(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in := service.PlaceInput{AcceptTerms: req.AcceptTerms, Lines: make([]service.LineInput, len(req.Lines))}
-	bad := map[string]string{}
+	bad := errs.Fields{}
 	for i, l := range req.Lines {
 		id, ok := web.ParseID(l.BookID)
-		if !ok && l.BookID != "" { // absent: the service says it is required
-			bad["lines["+strconv.Itoa(i)+"].bookId"] = web.IDMessage
-		}
+		// absent: the service says it is required
+		bad.Check("lines["+strconv.Itoa(i)+"].bookId", !ok && l.BookID != "", web.IDMessage)
 		in.Lines[i] = service.LineInput{BookID: id, Quantity: l.Quantity}
 	}
 	switch keys := r.Header.Values("Idempotency-Key"); len(keys) {
@@ -100,10 +99,10 @@ func (h handlers) placeOrder(w http.ResponseWriter, r *http.Request) error {
 	case 1:
 		in.IdempotencyKey = &keys[0]
 	default:
-		bad["Idempotency-Key"] = "must be sent once"
+		bad.Check("Idempotency-Key", true, "must be sent once")
 	}
-	if len(bad) > 0 {
-		return errs.WithFields(errs.Invalid, bad)
+	if err := bad.Err(errs.Invalid); err != nil {
+		return err
 	}
 	o, created, err := h.orders.PlaceOrder(r.Context(), web.Caller(r), in)
 	if err != nil {

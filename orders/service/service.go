@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"errors"
-	"maps"
 	"strconv"
 	"time"
 
@@ -120,13 +119,16 @@ func (s *Service) PlaceOrder(ctx context.Context, p auth.Principal, in PlaceInpu
 	for i, l := range in.Lines {
 		basket.Lines[i] = domain.BasketLine{BookID: l.BookID, Quantity: l.Quantity}
 	}
+	// Both are checked, so that a client learns every problem at once.
+	f := errs.Fields{}
+	f.Merge(basket.Validate())
 	var key domain.IdempotencyKey
-	basketErr := basket.Validate()
-	var keyErr error
 	if in.IdempotencyKey != nil {
-		key, keyErr = domain.NewIdempotencyKey(*in.IdempotencyKey)
+		var err error
+		key, err = domain.NewIdempotencyKey(*in.IdempotencyKey)
+		f.Merge(err)
 	}
-	if err := joinInvalid(basketErr, keyErr); err != nil {
+	if err := f.Err(errs.Invalid); err != nil {
 		return OrderDTO{}, false, err
 	}
 	hash := basket.Hash()
@@ -155,21 +157,6 @@ func (s *Service) PlaceOrder(ctx context.Context, p auth.Principal, in PlaceInpu
 		return dto, false, err
 	}
 	return toOrderDTO(o), true, nil
-}
-
-// joinInvalid merges the fields of errs.Invalid errors (nil ones skipped)
-// into one, so a client learns every problem at once.
-func joinInvalid(errList ...error) error {
-	fields := map[string]string{}
-	for _, err := range errList {
-		if err != nil {
-			maps.Copy(fields, errs.FieldsOf(err))
-		}
-	}
-	if len(fields) == 0 {
-		return nil
-	}
-	return errs.WithFields(errs.Invalid, fields)
 }
 
 func (s *Service) order(ctx context.Context, id uuid.UUID) (OrderDTO, error) {

@@ -23,16 +23,12 @@ type Checked interface {
 // Check returns one errs.Invalid naming every field (by JSON path) whose
 // value has a Problem, or nil.
 func Check(fields map[string]Checked) error {
-	bad := map[string]string{}
+	bad := errs.Fields{}
 	for path, v := range fields {
-		if p := v.Problem(); p != "" {
-			bad[path] = p
-		}
+		p := v.Problem()
+		bad.Check(path, p != "", p)
 	}
-	if len(bad) > 0 {
-		return errs.WithFields(errs.Invalid, bad)
-	}
-	return nil
+	return bad.Err(errs.Invalid)
 }
 
 // maxMoneyDigits bounds the whole units an amount may have in a request

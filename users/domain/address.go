@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"example.com/bookapp/shared/contracts"
+	"example.com/bookapp/shared/errs"
 )
 
 // MaxAddressFieldLen is the most characters any field of an address may have.
@@ -19,17 +20,17 @@ type Address struct {
 // upper-cased, or one errs.Invalid error naming every field at fault ("line1",
 // "line2", "city", "postcode", "country").
 func NewAddress(line1, line2, city, postcode, country string) (Address, error) {
-	f := fieldErrors{}
+	f := errs.Fields{}
 	a := Address{
-		line1:    f.text("line1", line1, true, MaxAddressFieldLen),
-		line2:    f.text("line2", line2, false, MaxAddressFieldLen),
-		city:     f.text("city", city, true, MaxAddressFieldLen),
-		postcode: f.text("postcode", postcode, true, MaxAddressFieldLen),
+		line1:    f.Line("line1", line1, true, MaxAddressFieldLen),
+		line2:    f.Line("line2", line2, false, MaxAddressFieldLen),
+		city:     f.Line("city", city, true, MaxAddressFieldLen),
+		postcode: f.Line("postcode", postcode, true, MaxAddressFieldLen),
 		country:  strings.ToUpper(strings.TrimSpace(country)),
 	}
-	f.check("country", a.country == "", "is required")
-	f.check("country", !IsCountry(a.country), "must be an ISO 3166-1 alpha-2 country code such as GB or DE")
-	if err := f.err(); err != nil {
+	f.Check("country", a.country == "", "is required")
+	f.Check("country", !IsCountry(a.country), "must be an ISO 3166-1 alpha-2 country code such as GB or DE")
+	if err := f.Err(errs.Invalid); err != nil {
 		return Address{}, err
 	}
 	return a, nil

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"example.com/bookapp/shared/auth"
+	"example.com/bookapp/shared/errs"
 	"github.com/google/uuid"
 )
 
@@ -40,11 +41,11 @@ type User struct {
 // lower-cased and the name trimmed; the password is checked against the
 // policy (MinPasswordLen..MaxPasswordLen characters) but not kept.
 func NewUser(email, name, password string, now time.Time) (*User, error) {
-	f := fieldErrors{}
-	email = f.email("email", email)
-	name = f.text("name", name, true, MaxNameLen)
-	f.password("password", password)
-	if err := f.err(); err != nil {
+	f := errs.Fields{}
+	email = checkEmail(f, "email", email)
+	name = f.Line("name", name, true, MaxNameLen)
+	checkPassword(f, "password", password)
+	if err := f.Err(errs.Invalid); err != nil {
 		return nil, err
 	}
 	id, err := uuid.NewV7()
@@ -101,24 +102,24 @@ func CanonicalEmail(email string) string {
 	return strings.ToLower(strings.TrimSpace(email))
 }
 
-// email checks that value, trimmed, is a bare email address (jane@example.com,
+// checkEmail checks that value, trimmed, is a bare email address (jane@example.com,
 // not "Jane <jane@example.com>") of at most MaxEmailLen bytes, and returns it
 // in canonical form.
-func (f fieldErrors) email(field, value string) string {
+func checkEmail(f errs.Fields, field, value string) string {
 	v := strings.TrimSpace(value)
 	addr, err := mail.ParseAddress(v)
-	f.check(field, v == "", "is required")
-	f.check(field, err != nil || addr.Name != "" || addr.Address != v, "must be an email address such as jane@example.com")
-	f.check(field, len(v) > MaxEmailLen, fmt.Sprintf("must be at most %d characters", MaxEmailLen))
+	f.Check(field, v == "", "is required")
+	f.Check(field, err != nil || addr.Name != "" || addr.Address != v, "must be an email address such as jane@example.com")
+	f.Check(field, len(v) > MaxEmailLen, fmt.Sprintf("must be at most %d characters", MaxEmailLen))
 	return CanonicalEmail(v)
 }
 
-// password checks the password policy. Passwords are taken as typed: no
+// checkPassword checks the password policy. Passwords are taken as typed: no
 // trimming, any characters.
-func (f fieldErrors) password(field, value string) {
+func checkPassword(f errs.Fields, field, value string) {
 	n := utf8.RuneCountInString(value)
-	f.check(field, n < MinPasswordLen, fmt.Sprintf("must be at least %d characters", MinPasswordLen))
-	f.check(field, n > MaxPasswordLen, fmt.Sprintf("must be at most %d characters", MaxPasswordLen))
+	f.Check(field, n < MinPasswordLen, fmt.Sprintf("must be at least %d characters", MinPasswordLen))
+	f.Check(field, n > MaxPasswordLen, fmt.Sprintf("must be at most %d characters", MaxPasswordLen))
 }
 
 // storageTime returns t in UTC at the microsecond precision PostgreSQL keeps,
