@@ -1,20 +1,18 @@
 package listbooks
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
-	"errors"
 	"math"
 	"time"
 
 	"example.com/bookapp/books/persistence/listbooks"
+	"example.com/bookapp/shared/keyset"
 )
 
 // A cursor is where the next page of a list starts, and the parameters of
-// the list it was made for. Clients get it as an opaque string: base64url
-// (unpadded) of a small binary record,
+// the list it was made for. Clients get it as the opaque token of
+// shared/keyset (unpadded base64url, with a checksum) sealing this binary
+// record:
 //
 //	version   1 byte  (cursorVersion)
 //	list      1 byte  (listPublic or listDeleted)
@@ -31,15 +29,10 @@ import (
 //	deleted list:
 //	  id        16 bytes
 //	  deletedAt microseconds since 1970-01-01 UTC (int64, 8 bytes)
-//	checksum  4 bytes (the first bytes of the SHA-256 of all of the above)
 //
-// The checksum makes a cursor that was cut short, edited or made up be
-// refused rather than read as another position. It is an integrity check,
-// not a signature: anyone can compute it, and it needs none, since a
-// position only says where a page starts and any position a client could
-// forge is one it could reach by paging (see docs/decisions.md). Decoding
-// also accepts only the canonical encoding of a valid cursor (it re-encodes
-// what it read and compares), so no two strings mean the same cursor.
+// Decoding accepts only the canonical encoding of a valid cursor (it
+// re-encodes what it read and compares), so no two strings mean the same
+// cursor.
 type cursor struct {
 	list   byte // listPublic or listDeleted
 	params params
@@ -61,7 +54,6 @@ const (
 	listDeleted   = 2
 	yearUpcoming  = 0xFFFF
 	maxTagBytes   = 4 * maxTagRunes
-	checksumBytes = 4
 )
 
 // The range of dates and times a cursor may carry: years 1..9999, which
@@ -72,22 +64,12 @@ var (
 	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
 )
 
-var errBadCursor = errors.New("not a cursor of this list")
-
-var cursorEncoding = base64.RawURLEncoding.Strict()
-
 // encode returns c as the string clients see.
 func (c cursor) encode() string {
-	return cursorEncoding.EncodeToString(seal(c.appendBinary(make([]byte, 0, 64))))
+	return keyset.Seal(c.appendBinary(make([]byte, 0, 64)))
 }
 
-// seal appends the checksum of the record b.
-func seal(b []byte) []byte {
-	sum := sha256.Sum256(b)
-	return append(b, sum[:checksumBytes]...)
-}
-
-// appendBinary appends c's record, without the checksum, to b.
+// appendBinary appends c's record to b.
 func (c cursor) appendBinary(b []byte) []byte {
 	b = append(b, cursorVersion, c.list)
 	switch c.list {
@@ -115,29 +97,21 @@ func (c cursor) appendBinary(b []byte) []byte {
 	return b
 }
 
-// decodeCursor reads a cursor that encode made, or returns errBadCursor.
+// decodeCursor reads a cursor that encode made, or returns
+// keyset.ErrBadCursor.
 func decodeCursor(s string) (cursor, error) {
-	if len(s) > 1024 {
-		return cursor{}, errBadCursor
+	record, err := keyset.Open(s)
+	if err != nil {
+		return cursor{}, err
 	}
-	raw, err := cursorEncoding.DecodeString(s)
-	if err != nil || len(raw) < checksumBytes {
-		return cursor{}, errBadCursor
-	}
-	record, sum := raw[:len(raw)-checksumBytes], raw[len(raw)-checksumBytes:]
-	if want := sha256.Sum256(record); !bytes.Equal(sum, want[:checksumBytes]) {
-		return cursor{}, errBadCursor
-	}
-	// Comparing with the re-encoded cursor also refuses the line breaks
-	// that the base64 decoder skips.
 	c, ok := parseCursor(record)
 	if !ok || c.encode() != s {
-		return cursor{}, errBadCursor
+		return cursor{}, keyset.ErrBadCursor
 	}
 	return c, nil
 }
 
-// parseCursor reads the binary record (without its checksum); it checks
+// parseCursor reads the binary record; it checks
 // every value's range but not that the encoding is canonical.
 func parseCursor(b []byte) (cursor, bool) {
 	r := reader{b: b}
