@@ -141,11 +141,23 @@ type handlers struct {
 }
 
 func (h handlers) listBooks(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	page, err := h.lists.List(r.Context(), listbooks.Query{
-		Sort: q.Get("sort"), Votes: q.Get("votes"), Year: q.Get("year"), Tag: q.Get("tag"),
-		PageSize: q.Get("pageSize"), Cursor: q.Get("cursor"),
-	})
+	q := web.QueryOf(r)
+	in := listbooks.Query{
+		Sort: q.String("sort"), Votes: q.Int("votes"), Tag: q.String("tag"),
+		PageSize: q.Int("pageSize"), Cursor: q.String("cursor"),
+	}
+	switch year := q.String("year"); {
+	case year == listbooks.YearUpcoming:
+		in.Upcoming = true
+	case year == "" || len(year) == 4:
+		in.Year = q.Int("year")
+	default:
+		q.Bad("year", `must be a year (YYYY) or "upcoming"`)
+	}
+	if err := q.Err(); err != nil {
+		return err
+	}
+	page, err := h.lists.List(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -153,8 +165,12 @@ func (h handlers) listBooks(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h handlers) listDeleted(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	page, err := h.lists.ListDeleted(r.Context(), listbooks.DeletedQuery{PageSize: q.Get("pageSize"), Cursor: q.Get("cursor")})
+	q := web.QueryOf(r)
+	in := listbooks.DeletedQuery{PageSize: q.Int("pageSize"), Cursor: q.String("cursor")}
+	if err := q.Err(); err != nil {
+		return err
+	}
+	page, err := h.lists.ListDeleted(r.Context(), in)
 	if err != nil {
 		return err
 	}

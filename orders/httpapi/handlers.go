@@ -117,9 +117,12 @@ func (h handlers) placeOrder(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h handlers) listOrders(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	page, err := h.orders.ListOrders(r.Context(), web.Caller(r), service.ListQuery{
-		All: q.Get("all"), PageSize: q.Get("pageSize"), Cursor: q.Get("cursor")})
+	q := web.QueryOf(r)
+	in := service.ListQuery{All: q.Bool("all"), PageSize: q.Int("pageSize"), Cursor: q.String("cursor")}
+	if err := q.Err(); err != nil {
+		return err
+	}
+	page, err := h.orders.ListOrders(r.Context(), web.Caller(r), in)
 	if err != nil {
 		return err
 	}

@@ -72,29 +72,29 @@ func TestListOrders(t *testing.T) {
 	if diff := cmp.Diff([][]uuid.UUID{anns}, read(ann, service.ListQuery{})); diff != "" {
 		t.Errorf("ann's orders (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([][]uuid.UUID{anns[:2], anns[2:]}, read(ann, service.ListQuery{PageSize: "2"})); diff != "" {
+	if diff := cmp.Diff([][]uuid.UUID{anns[:2], anns[2:]}, read(ann, service.ListQuery{PageSize: new(2)})); diff != "" {
 		t.Errorf("ann's orders by 2 (-want +got):\n%s", diff)
 	}
 	// A page exactly as long as what is left is the last one.
-	if diff := cmp.Diff([][]uuid.UUID{anns}, read(ann, service.ListQuery{PageSize: "4"})); diff != "" {
+	if diff := cmp.Diff([][]uuid.UUID{anns}, read(ann, service.ListQuery{PageSize: new(4)})); diff != "" {
 		t.Errorf("ann's orders by 4 (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([][]uuid.UUID{all[:3], all[3:]}, read(admin, service.ListQuery{All: "true", PageSize: "3"})); diff != "" {
+	if diff := cmp.Diff([][]uuid.UUID{all[:3], all[3:]}, read(admin, service.ListQuery{All: true, PageSize: new(3)})); diff != "" {
 		t.Errorf("all orders by 3 (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([][]uuid.UUID{nil}, read(admin, service.ListQuery{All: "false"})); diff != "" {
+	if diff := cmp.Diff([][]uuid.UUID{nil}, read(admin, service.ListQuery{})); diff != "" {
 		t.Errorf("the admin's own orders (-want +got):\n%s", diff)
 	}
-	if _, err := f.svc.ListOrders(ctx, ann, service.ListQuery{All: "true"}); !errors.Is(err, auth.ErrAdminsOnly) || !errors.Is(err, errs.Forbidden) {
+	if _, err := f.svc.ListOrders(ctx, ann, service.ListQuery{All: true}); !errors.Is(err, auth.ErrAdminsOnly) || !errors.Is(err, errs.Forbidden) {
 		t.Errorf("a customer listing all orders: error = %v, want auth.ErrAdminsOnly", err)
 	}
 
-	page, err := f.svc.ListOrders(ctx, admin, service.ListQuery{All: "true", PageSize: "1"})
+	page, err := f.svc.ListOrders(ctx, admin, service.ListQuery{All: true, PageSize: new(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	allCursor := page.NextCursor
-	page, err = f.svc.ListOrders(ctx, ann, service.ListQuery{PageSize: "1"})
+	page, err = f.svc.ListOrders(ctx, ann, service.ListQuery{PageSize: new(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,15 +106,13 @@ func TestListOrders(t *testing.T) {
 		q    service.ListQuery
 		want []string
 	}{
-		{"page size 0", service.ListQuery{PageSize: "0"}, []string{"pageSize"}},
-		{"page size 101", service.ListQuery{PageSize: "101"}, []string{"pageSize"}},
-		{"page size not a number", service.ListQuery{PageSize: "ten"}, []string{"pageSize"}},
-		{"all not a boolean", service.ListQuery{All: "yes"}, []string{"all"}},
+		{"page size 0", service.ListQuery{PageSize: new(0)}, []string{"pageSize"}},
+		{"page size 101", service.ListQuery{PageSize: new(101)}, []string{"pageSize"}},
 		{"cursor not base64", service.ListQuery{Cursor: "%%%"}, []string{"cursor"}},
 		{"cursor edited", service.ListQuery{Cursor: string(tampered)}, []string{"cursor"}},
 		{"cursor cut short", service.ListQuery{Cursor: ownCursor[:len(ownCursor)-2]}, []string{"cursor"}},
 		{"cursor of the list of all orders", service.ListQuery{Cursor: allCursor}, []string{"cursor"}},
-		{"everything", service.ListQuery{All: "1", PageSize: "-1", Cursor: "x"}, []string{"all", "cursor", "pageSize"}},
+		{"everything", service.ListQuery{PageSize: new(-1), Cursor: "x"}, []string{"cursor", "pageSize"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

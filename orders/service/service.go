@@ -3,13 +3,13 @@ package service
 import (
 	"context"
 	"errors"
-	"strconv"
 	"time"
 
 	"example.com/bookapp/orders/domain"
 	"example.com/bookapp/orders/persistence"
 	"example.com/bookapp/shared/auth"
 	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/keyset"
 	"github.com/google/uuid"
 )
 
@@ -180,12 +180,11 @@ func (s *Service) GetOrder(ctx context.Context, p auth.Principal, id uuid.UUID) 
 	return toOrderDTO(o), nil
 }
 
-// ListQuery asks for a page of orders, with the query string's raw values;
-// "" means absent.
+// ListQuery asks for a page of orders.
 type ListQuery struct {
-	All      string // "true": every customer's orders (administrators only); "" or "false": the caller's
-	PageSize string // 1..MaxPageSize; DefaultPageSize when absent
-	Cursor   string // the NextCursor of the previous page
+	All      bool   // every customer's orders (administrators only); false: the caller's
+	PageSize *int   // 1..MaxPageSize; nil means DefaultPageSize
+	Cursor   string // the NextCursor of the previous page of the same list; "" asks for the first
 }
 
 // Page is one page of orders, newest first.
@@ -196,37 +195,21 @@ type Page struct {
 
 // ListOrders returns a page of p's orders, or of everyone's for an
 // administrator asking for All, newest (most recently placed) first. It
-// returns errs.Invalid naming "all", "pageSize" or "cursor" (a cursor that
-// this list did not issue, or issued for the other kind of list), and
+// returns errs.Invalid naming "pageSize" or "cursor" (a cursor that this
+// list did not issue, or issued for the other kind of list), and
 // auth.ErrAdminsOnly for a customer asking for All.
 func (s *Service) ListOrders(ctx context.Context, p auth.Principal, q ListQuery) (Page, error) {
-	f := map[string]string{}
-	all := false
-	switch q.All {
-	case "", "false":
-	case "true":
-		all = true
-	default:
-		f["all"] = "must be true or false"
-	}
-	size := DefaultPageSize
-	if q.PageSize != "" {
-		n, err := strconv.Atoi(q.PageSize)
-		if err != nil || n < 1 || n > MaxPageSize {
-			f["pageSize"] = "must be a whole number from 1 to " + strconv.Itoa(MaxPageSize)
-		}
-		size = n
-	}
+	f := errs.Fields{}
+	all := q.All
+	size := keyset.PageSize(f, q.PageSize, DefaultPageSize, MaxPageSize)
 	var before uuid.UUID
 	if q.Cursor != "" {
 		c, err := decodeCursor(q.Cursor)
-		if err != nil || c.all != all {
-			f["cursor"] = "is not a cursor of this list: pass the nextCursor of the previous page as it is"
-		}
+		f.Check("cursor", err != nil || c.all != all, keyset.BadCursorMessage)
 		before = c.before
 	}
-	if len(f) > 0 {
-		return Page{}, errs.WithFields(errs.Invalid, f)
+	if err := f.Err(errs.Invalid); err != nil {
+		return Page{}, err
 	}
 	if all && !p.IsAdmin() {
 		return Page{}, auth.ErrAdminsOnly

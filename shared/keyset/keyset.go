@@ -19,6 +19,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"strconv"
+
+	"example.com/bookapp/shared/errs"
 )
 
 // MaxCursorLen is the longest token Open reads: far above any record the lists
@@ -55,4 +58,22 @@ func Open(token string) ([]byte, error) {
 		return nil, ErrBadCursor
 	}
 	return record, nil
+}
+
+// BadCursorMessage is what a client is told of a cursor that this list did
+// not make (ErrBadCursor, or a token of another list or other parameters).
+const BadCursorMessage = "is not a cursor of this list; leave it out to start from the first page"
+
+// PageSize returns the size of the page a list was asked for: def when size
+// is nil, else *size, which must be from 1 to max; otherwise f records the
+// problem under "pageSize" and PageSize returns def.
+func PageSize(f errs.Fields, size *int, def, max int) int {
+	if size == nil {
+		return def
+	}
+	if *size < 1 || *size > max {
+		f.Check("pageSize", true, "must be a whole number from 1 to "+strconv.Itoa(max))
+		return def
+	}
+	return *size
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/keyset"
 )
 
@@ -52,6 +53,26 @@ func TestOpenRefusesWhatSealDidNotMake(t *testing.T) {
 	} {
 		if rec, err := keyset.Open(token); !errors.Is(err, keyset.ErrBadCursor) {
 			t.Errorf("%s: Open(%q) = %x, %v; want ErrBadCursor", name, token, rec, err)
+		}
+	}
+}
+
+func TestPageSize(t *testing.T) {
+	for _, tc := range []struct {
+		size *int
+		want int
+		msg  string
+	}{
+		{size: nil, want: 100},
+		{size: new(1), want: 1},
+		{size: new(1000), want: 1000},
+		{size: new(0), want: 100, msg: "must be a whole number from 1 to 1000"},
+		{size: new(1001), want: 100, msg: "must be a whole number from 1 to 1000"},
+		{size: new(-3), want: 100, msg: "must be a whole number from 1 to 1000"},
+	} {
+		f := errs.Fields{}
+		if got := keyset.PageSize(f, tc.size, 100, 1000); got != tc.want || f["pageSize"] != tc.msg {
+			t.Errorf("PageSize(%v) = %d, problem %q; want %d, %q", tc.size, got, f["pageSize"], tc.want, tc.msg)
 		}
 	}
 }

@@ -79,7 +79,7 @@ func BenchmarkList(b *testing.B) {
 							page = "deep"
 							q.Cursor = deepCursor(b, svc, q)
 						}
-						q.PageSize = "100"
+						q.PageSize = new(100)
 						b.Run(fmt.Sprintf("sort=%s/filter=%s/page=%s", sort, f.name, page), func(b *testing.B) {
 							timePage(b, svc, q)
 						})
@@ -156,9 +156,9 @@ func benchFilters(b *testing.B, pool *pgxpool.Pool) []benchFilter {
 	}
 	return []benchFilter{
 		{"none", listbooks.Query{}},
-		{"votes", listbooks.Query{Votes: "4"}},
-		{"year", listbooks.Query{Year: strconv.Itoa(time.Now().Year() - 10)}},
-		{"upcoming", listbooks.Query{Year: "upcoming"}},
+		{"votes", listbooks.Query{Votes: new(4)}},
+		{"year", listbooks.Query{Year: new(time.Now().Year() - 10)}},
+		{"upcoming", listbooks.Query{Upcoming: true}},
 		{"tag", listbooks.Query{Tag: rarest}},
 	}
 }
@@ -174,7 +174,7 @@ func deepCursor(b *testing.B, svc *listbooks.Service, q listbooks.Query) string 
 	walk := func(target int) (int, string) {
 		n, cursor := 0, ""
 		for n < target {
-			q.Cursor, q.PageSize = cursor, strconv.Itoa(min(900, target-n))
+			q.Cursor, q.PageSize = cursor, new(min(900, target-n))
 			page, err := svc.List(context.Background(), q)
 			if err != nil {
 				b.Fatal(err)

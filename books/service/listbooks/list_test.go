@@ -7,8 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
@@ -37,18 +37,18 @@ func TestListOrders(t *testing.T) {
 		// Actual prices: Bravo and Juliet are on promotion.
 		{listbooks.Query{Sort: "price"}, []string{"Golf", "Bravo", "Echo", "Foxtrot", "India", "Juliet", "Alpha", "Delta", "Charlie"}},
 		{listbooks.Query{Sort: "price_desc"}, []string{"Charlie", "Delta", "Alpha", "Juliet", "India", "Foxtrot", "Echo", "Bravo", "Golf"}},
-		{listbooks.Query{Votes: "4"}, []string{"Juliet", "Echo", "Alpha"}},
-		{listbooks.Query{Votes: "3", Sort: "votes"}, []string{"Alpha", "Echo", "Juliet", "Foxtrot", "Bravo"}},
-		{listbooks.Query{Votes: "1", Sort: "price"}, []string{"Bravo", "Echo", "Foxtrot", "India", "Juliet", "Alpha"}},
-		{listbooks.Query{Year: "2021"}, []string{"Echo", "Charlie", "Bravo"}},
-		{listbooks.Query{Year: "2021", Sort: "published"}, []string{"Echo", "Bravo", "Charlie"}},
-		{listbooks.Query{Year: "2026"}, []string{"Delta", "Golf"}},
-		{listbooks.Query{Year: "upcoming"}, []string{"India", "Delta"}},
-		{listbooks.Query{Year: "upcoming", Sort: "price"}, []string{"India", "Delta"}},
-		{listbooks.Query{Year: "1999"}, []string{}},
+		{listbooks.Query{Votes: new(4)}, []string{"Juliet", "Echo", "Alpha"}},
+		{listbooks.Query{Votes: new(3), Sort: "votes"}, []string{"Alpha", "Echo", "Juliet", "Foxtrot", "Bravo"}},
+		{listbooks.Query{Votes: new(1), Sort: "price"}, []string{"Bravo", "Echo", "Foxtrot", "India", "Juliet", "Alpha"}},
+		{listbooks.Query{Year: new(2021)}, []string{"Echo", "Charlie", "Bravo"}},
+		{listbooks.Query{Year: new(2021), Sort: "published"}, []string{"Echo", "Bravo", "Charlie"}},
+		{listbooks.Query{Year: new(2026)}, []string{"Delta", "Golf"}},
+		{listbooks.Query{Upcoming: true}, []string{"India", "Delta"}},
+		{listbooks.Query{Upcoming: true, Sort: "price"}, []string{"India", "Delta"}},
+		{listbooks.Query{Year: new(1999)}, []string{}},
 		{listbooks.Query{Tag: "Go"}, []string{"Juliet", "Delta", "Bravo", "Alpha", "Golf"}},
-		{listbooks.Query{Tag: "Go", Votes: "3", Sort: "price"}, []string{"Bravo", "Juliet", "Alpha"}},
-		{listbooks.Query{Tag: "Go", Year: "2021"}, []string{"Bravo"}},
+		{listbooks.Query{Tag: "Go", Votes: new(3), Sort: "price"}, []string{"Bravo", "Juliet", "Alpha"}},
+		{listbooks.Query{Tag: "Go", Year: new(2021)}, []string{"Bravo"}},
 		{listbooks.Query{Tag: "Databases", Sort: "votes"}, []string{"Delta", "Charlie"}},
 		{listbooks.Query{Tag: "go"}, []string{}}, // tags are case-sensitive
 		{listbooks.Query{Tag: "No such tag"}, []string{}},
@@ -81,13 +81,13 @@ func TestListEveryCombination(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	for _, sort := range []string{"", "votes", "published", "price", "price_desc"} {
-		for _, votes := range []string{"", "1", "2", "3", "4"} {
-			for _, year := range []string{"", "2021", "2026", "upcoming", "1999"} {
+		for _, votes := range []*int{nil, new(1), new(2), new(3), new(4)} {
+			for _, year := range []listbooks.Query{{}, {Year: new(2021)}, {Year: new(2026)}, {Upcoming: true}, {Year: new(1999)}} {
 				for _, tag := range []string{"", "Go", "Databases", "Testing", "Nope"} {
-					q := listbooks.Query{Sort: sort, Votes: votes, Year: year, Tag: tag}
+					q := listbooks.Query{Sort: sort, Votes: votes, Year: year.Year, Upcoming: year.Upcoming, Tag: tag}
 					want := f.expect(q)
-					for _, size := range []string{"1", "2"} {
-						q.PageSize = size
+					for _, size := range []int{1, 2} {
+						q.PageSize = &size
 						got := f.titles(f.walk(t, q, nil))
 						if diff := gocmp.Diff(want, got); diff != "" {
 							t.Errorf("%+v (-want +got):\n%s", q, diff)
@@ -103,7 +103,7 @@ func TestListEveryCombination(t *testing.T) {
 func TestListItem(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	page, err := f.svc.List(context.Background(), listbooks.Query{Sort: "price_desc", PageSize: "4"})
+	page, err := f.svc.List(context.Background(), listbooks.Query{Sort: "price_desc", PageSize: new(4)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestListItem(t *testing.T) {
 		t.Error("no NextCursor, but there are more books")
 	}
 	// A book without tags has an empty list, not nil (JSON [] not null).
-	page, err = f.svc.List(context.Background(), listbooks.Query{Sort: "published", Year: "2018"})
+	page, err = f.svc.List(context.Background(), listbooks.Query{Sort: "published", Year: new(2018)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestListWalkWhileBooksArrive(t *testing.T) {
 		t.Run(sort, func(t *testing.T) {
 			before := f.expect(listbooks.Query{Sort: sort})
 			n := 0
-			items := f.walk(t, listbooks.Query{Sort: sort, PageSize: "3"}, func(page int) {
+			items := f.walk(t, listbooks.Query{Sort: sort, PageSize: new(3)}, func(page int) {
 				if page > 2 {
 					return // books arriving at the end on every page would never let the walk end
 				}
@@ -196,27 +196,23 @@ func TestListValidation(t *testing.T) {
 	}{
 		{listbooks.Query{Sort: "title"}, []string{"sort"}},
 		{listbooks.Query{Sort: "Votes"}, []string{"sort"}},
-		{listbooks.Query{Votes: "0"}, []string{"votes"}},
-		{listbooks.Query{Votes: "5"}, []string{"votes"}},
-		{listbooks.Query{Votes: "+3"}, []string{"votes"}},
-		{listbooks.Query{Votes: "3.5"}, []string{"votes"}},
-		{listbooks.Query{Votes: "three"}, []string{"votes"}},
-		{listbooks.Query{Year: "21"}, []string{"year"}},
-		{listbooks.Query{Year: "0000"}, []string{"year"}},
-		{listbooks.Query{Year: "20210"}, []string{"year"}},
-		{listbooks.Query{Year: "-202"}, []string{"year"}},
-		{listbooks.Query{Year: "Upcoming"}, []string{"year"}},
+		{listbooks.Query{Votes: new(0)}, []string{"votes"}},
+		{listbooks.Query{Votes: new(5)}, []string{"votes"}},
+		{listbooks.Query{Votes: new(-3)}, []string{"votes"}},
+		{listbooks.Query{Year: new(0)}, []string{"year"}},
+		{listbooks.Query{Year: new(10000)}, []string{"year"}},
+		{listbooks.Query{Year: new(-202)}, []string{"year"}},
+		{listbooks.Query{Year: new(2021), Upcoming: true}, []string{"year"}},
 		{listbooks.Query{Tag: long}, []string{"tag"}},
 		{listbooks.Query{Tag: "Go\x00"}, []string{"tag"}},
 		{listbooks.Query{Tag: "\xff\xfe"}, []string{"tag"}},
-		{listbooks.Query{PageSize: "0"}, []string{"pageSize"}},
-		{listbooks.Query{PageSize: "1001"}, []string{"pageSize"}},
-		{listbooks.Query{PageSize: "-1"}, []string{"pageSize"}},
-		{listbooks.Query{PageSize: "99999999999999999999"}, []string{"pageSize"}},
-		{listbooks.Query{PageSize: " 10"}, []string{"pageSize"}},
+		{listbooks.Query{PageSize: new(0)}, []string{"pageSize"}},
+		{listbooks.Query{PageSize: new(1001)}, []string{"pageSize"}},
+		{listbooks.Query{PageSize: new(-1)}, []string{"pageSize"}},
+		{listbooks.Query{PageSize: new(math.MaxInt)}, []string{"pageSize"}},
 		{listbooks.Query{Cursor: "garbage!"}, []string{"cursor"}},
 		{listbooks.Query{Cursor: "AQE"}, []string{"cursor"}},
-		{listbooks.Query{Sort: "x", Votes: "9", Year: "y", Tag: long, PageSize: "x", Cursor: "x"}, []string{"cursor", "pageSize", "sort", "tag", "votes", "year"}},
+		{listbooks.Query{Sort: "x", Votes: new(9), Year: new(0), Tag: long, PageSize: new(0), Cursor: "x"}, []string{"cursor", "pageSize", "sort", "tag", "votes", "year"}},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%+v", tt.q), func(t *testing.T) {
@@ -230,7 +226,7 @@ func TestListValidation(t *testing.T) {
 		})
 	}
 	// The bounds themselves are fine.
-	for _, q := range []listbooks.Query{{PageSize: "1"}, {PageSize: "1000"}, {Votes: "1"}, {Votes: "4"}, {Year: "0001"}, {Year: "9999"}, {Tag: string(bytes.Repeat([]byte("é"), 100))}} {
+	for _, q := range []listbooks.Query{{PageSize: new(1)}, {PageSize: new(1000)}, {Votes: new(1)}, {Votes: new(4)}, {Year: new(1)}, {Year: new(9999)}, {Year: new(21)}, {Tag: string(bytes.Repeat([]byte("é"), 100))}} {
 		if _, err := f.svc.List(context.Background(), q); err != nil {
 			t.Errorf("List(%+v): %v", q, err)
 		}
@@ -244,20 +240,20 @@ func TestListCursorMisuse(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	first, err := f.svc.List(ctx, listbooks.Query{Sort: "votes", Tag: "Go", PageSize: "2"})
+	first, err := f.svc.List(ctx, listbooks.Query{Sort: "votes", Tag: "Go", PageSize: new(2)})
 	if err != nil || first.NextCursor == "" {
 		t.Fatalf("first page: %v, cursor %q", err, first.NextCursor)
 	}
 	cur := first.NextCursor
 	// The same parameters, another page size: fine.
-	next, err := f.svc.List(ctx, listbooks.Query{Sort: "votes", Tag: "Go", PageSize: "10", Cursor: cur})
+	next, err := f.svc.List(ctx, listbooks.Query{Sort: "votes", Tag: "Go", PageSize: new(10), Cursor: cur})
 	if err != nil {
 		t.Fatalf("same list, other page size: %v", err)
 	}
 	if diff := gocmp.Diff([]string{"Bravo", "Golf", "Delta"}, f.titles(next.Items)); diff != "" {
 		t.Errorf("second page (-want +got):\n%s", diff)
 	}
-	deleted, err := f.svc.ListDeleted(ctx, listbooks.DeletedQuery{PageSize: "1"})
+	deleted, err := f.svc.ListDeleted(ctx, listbooks.DeletedQuery{PageSize: new(1)})
 	if err != nil || deleted.NextCursor == "" {
 		t.Fatalf("deleted list: %v, cursor %q", err, deleted.NextCursor)
 	}
@@ -265,8 +261,8 @@ func TestListCursorMisuse(t *testing.T) {
 		{Sort: "price", Tag: "Go", Cursor: cur},
 		{Sort: "votes", Cursor: cur},
 		{Sort: "votes", Tag: "Testing", Cursor: cur},
-		{Sort: "votes", Tag: "Go", Votes: "1", Cursor: cur},
-		{Sort: "votes", Tag: "Go", Year: "2021", Cursor: cur},
+		{Sort: "votes", Tag: "Go", Votes: new(1), Cursor: cur},
+		{Sort: "votes", Tag: "Go", Year: new(2021), Cursor: cur},
 		{Sort: "votes", Tag: "Go", Cursor: deleted.NextCursor},
 		{Sort: "votes", Tag: "Go", Cursor: cur + "A"},
 		{Sort: "votes", Tag: "Go", Cursor: cur[:len(cur)-1]},
@@ -320,7 +316,7 @@ func TestListDeleted(t *testing.T) {
 	a := f.insert(t, fixtureBook{title: "Lima", published: "2020-01-01", price: 100, promo: -1, authors: []string{"L"}, deleted: true}, when)
 	b := f.insert(t, fixtureBook{title: "Mike", published: "2020-01-01", price: 100, promo: -1, authors: []string{"M"}, deleted: true}, when)
 	var got []string
-	q := listbooks.DeletedQuery{PageSize: "1"}
+	q := listbooks.DeletedQuery{PageSize: new(1)}
 	for range 10 {
 		page, err := f.svc.ListDeleted(ctx, q)
 		if err != nil {
@@ -339,7 +335,7 @@ func TestListDeleted(t *testing.T) {
 	if diff := gocmp.Diff(want, got); diff != "" {
 		t.Errorf("deleted books, one per page (-want +got):\n%s", diff)
 	}
-	for _, q := range []listbooks.DeletedQuery{{PageSize: "0"}, {Cursor: "%%%"}} {
+	for _, q := range []listbooks.DeletedQuery{{PageSize: new(0)}, {Cursor: "%%%"}} {
 		if _, err := f.svc.ListDeleted(ctx, q); !errors.Is(err, errs.Invalid) {
 			t.Errorf("ListDeleted(%+v) error = %v, want errs.Invalid", q, err)
 		}
@@ -369,11 +365,11 @@ func (f *fixture) expect(q listbooks.Query) []string {
 		switch {
 		case b.deleted:
 			continue
-		case q.Votes != "" && r.avg < float64(mustAtoi(q.Votes)):
+		case q.Votes != nil && r.avg < float64(*q.Votes):
 			continue
-		case q.Year == "upcoming" && r.date <= today.Format(time.DateOnly):
+		case q.Upcoming && r.date <= today.Format(time.DateOnly):
 			continue
-		case q.Year != "" && q.Year != "upcoming" && r.date[:4] != q.Year:
+		case q.Year != nil && r.date[:4] != fmt.Sprintf("%04d", *q.Year):
 			continue
 		case q.Tag != "" && !slices.Contains(b.tags, q.Tag):
 			continue
@@ -408,10 +404,3 @@ func (f *fixture) expect(q listbooks.Query) []string {
 	return titles
 }
 
-func mustAtoi(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		panic(err)
-	}
-	return n
-}

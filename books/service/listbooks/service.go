@@ -1,21 +1,20 @@
 // Package listbooks is the book list's use cases, in the books context's
 // service layer: the public list (GET /api/books), sorted, filtered and paged
 // by an opaque keyset cursor, and the administrators' list of soft-deleted
-// books. It validates the raw query-string values, so that every bad
-// parameter is an errs.Invalid naming it, and leaves the SQL to
-// persistence/listbooks.
+// books. It checks the values' ranges, so that every bad parameter is an
+// errs.Invalid naming it, and leaves the SQL to persistence/listbooks.
 package listbooks
 
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"example.com/bookapp/books/persistence/listbooks"
 	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/keyset"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -39,8 +38,7 @@ const (
 	SortPriceDesc = "price_desc"
 )
 
-// YearUpcoming is the value of Query.Year that keeps the books published
-// after today.
+// YearUpcoming is the year parameter's value that asks for Query.Upcoming.
 const YearUpcoming = "upcoming"
 
 var sortsByName = map[string]listbooks.Sort{
@@ -68,31 +66,35 @@ func New(pool *pgxpool.Pool, now func() time.Time) *Service {
 	return &Service{queries: listbooks.New(pool), now: now}
 }
 
-// Query asks for a page of the public list, in the raw query-string values
-// the client sent; "" means the parameter is absent.
+// Query asks for a page of the public list. The zero Query asks for the
+// first page of the newest books, unfiltered.
 type Query struct {
-	// Sort is default (newest first), votes (highest average votes first,
-	// books without reviews last), published (newest publication first),
-	// price (lowest actual price first) or price_desc.
+	// Sort is default (newest first; also what "" means), votes (highest
+	// average votes first, books without reviews last), published (newest
+	// publication first), price (lowest actual price first) or price_desc.
 	Sort string
-	// Votes, 1 to 4, keeps the books whose average votes are at least that.
-	Votes string
-	// Year, YYYY, keeps the books published in that year; "upcoming" keeps
-	// those published after today.
-	Year string
-	// Tag keeps the books with that tag (an unknown tag keeps none).
+	// Votes, 1 to 4, keeps the books whose average votes are at least that;
+	// nil keeps all.
+	Votes *int
+	// Year, 1 to 9999, keeps the books published in that year; nil keeps
+	// all.
+	Year *int
+	// Upcoming keeps the books published after today (with no Year).
+	Upcoming bool
+	// Tag keeps the books with that tag (an unknown tag keeps none); ""
+	// keeps all.
 	Tag string
-	// PageSize is 1 to 1000; absent means 100.
-	PageSize string
+	// PageSize is 1 to MaxPageSize; nil means DefaultPageSize.
+	PageSize *int
 	// Cursor is the NextCursor of the previous page of the same list, with
-	// the same Sort, Votes, Year and Tag; absent asks for the first page.
+	// the same Sort, Votes, Year and Tag; "" asks for the first page.
 	Cursor string
 }
 
 // DeletedQuery asks for a page of the soft-deleted books.
 type DeletedQuery struct {
-	PageSize string // 1 to 1000; absent means 100
-	Cursor   string // the NextCursor of the previous page; absent asks for the first
+	PageSize *int   // 1 to MaxPageSize; nil means DefaultPageSize
+	Cursor   string // the NextCursor of the previous page; "" asks for the first
 }
 
 // A Page is one page of a list.
@@ -122,55 +124,45 @@ type Item struct {
 // year, tag, pageSize, cursor); a cursor made for other sort or filter
 // values, or not made by this list at all, is a bad cursor.
 func (s *Service) List(ctx context.Context, q Query) (Page, error) {
-	bad := make(map[string]string)
+	bad := errs.Fields{}
 	sort, ok := sortsByName[q.Sort]
-	if !ok {
-		bad["sort"] = "must be one of default, votes, published, price, price_desc"
-	}
+	bad.Check("sort", !ok, "must be one of default, votes, published, price, price_desc")
 	p := params{sort: sort, tag: q.Tag}
-	if q.Votes != "" {
-		if p.votes, ok = parseInt(q.Votes, 1, 4); !ok {
-			bad["votes"] = "must be a whole number from 1 to 4"
-		}
+	if q.Votes != nil {
+		p.votes = *q.Votes
+		bad.Check("votes", p.votes < 1 || p.votes > 4, "must be a whole number from 1 to 4")
 	}
 	var filter listbooks.Filter
+	const yearMessage = `must be a year from 1 to 9999 (YYYY) or "upcoming"`
 	switch {
-	case q.Year == "":
-	case q.Year == YearUpcoming:
+	case q.Upcoming:
+		bad.Check("year", q.Year != nil, yearMessage)
 		p.year = yearUpcoming
 		filter.PublishedAfter = s.now().UTC()
-	case len(q.Year) == 4:
-		if p.year, ok = parseInt(q.Year, 1, 9999); ok {
-			filter.Year = p.year
-			break
-		}
-		fallthrough
-	default:
-		bad["year"] = `must be a year (YYYY) or "upcoming"`
+	case q.Year != nil:
+		p.year = *q.Year
+		bad.Check("year", p.year < 1 || p.year > 9999, yearMessage)
+		filter.Year = p.year
 	}
 	if q.Tag != "" {
-		if msg := validTag(q.Tag); msg != "" {
-			bad["tag"] = msg
-		}
+		msg := validTag(q.Tag)
+		bad.Check("tag", msg != "", msg)
 	}
-	limit, pageSizeOK := pageSize(q.PageSize)
-	if !pageSizeOK {
-		bad["pageSize"] = fmt.Sprintf("must be a whole number from 1 to %d", MaxPageSize)
-	}
+	limit := keyset.PageSize(bad, q.PageSize, DefaultPageSize, MaxPageSize)
 	var after *listbooks.Key
 	if q.Cursor != "" {
 		c, err := decodeCursor(q.Cursor)
 		switch {
 		case err != nil || c.list != listPublic:
-			bad["cursor"] = "is not a cursor of this list; leave it out to start from the first page"
+			bad.Check("cursor", true, keyset.BadCursorMessage)
 		case len(bad) == 0 && c.params != p:
-			bad["cursor"] = "was made for other sort or filter values; leave it out to start from the first page"
+			bad.Check("cursor", true, "was made for other sort or filter values; leave it out to start from the first page")
 		default:
 			after = &c.after
 		}
 	}
-	if len(bad) > 0 {
-		return Page{}, errs.WithFields(errs.Invalid, bad)
+	if err := bad.Err(errs.Invalid); err != nil {
+		return Page{}, err
 	}
 	filter.MinVotes, filter.Tag = p.votes, p.tag
 	books, err := s.queries.Books(ctx, listbooks.Query{Sort: sort, Filter: filter, After: after, Limit: limit + 1})
@@ -188,22 +180,16 @@ func (s *Service) List(ctx context.Context, q Query) (Page, error) {
 // deleted first, for administrators (the caller checks the role). It returns
 // errs.Invalid naming pageSize or cursor when they are bad.
 func (s *Service) ListDeleted(ctx context.Context, q DeletedQuery) (Page, error) {
-	bad := make(map[string]string)
-	limit, ok := pageSize(q.PageSize)
-	if !ok {
-		bad["pageSize"] = fmt.Sprintf("must be a whole number from 1 to %d", MaxPageSize)
-	}
+	bad := errs.Fields{}
+	limit := keyset.PageSize(bad, q.PageSize, DefaultPageSize, MaxPageSize)
 	var after *listbooks.Key
 	if q.Cursor != "" {
 		c, err := decodeCursor(q.Cursor)
-		if err != nil || c.list != listDeleted {
-			bad["cursor"] = "is not a cursor of this list; leave it out to start from the first page"
-		} else {
-			after = &c.after
-		}
+		bad.Check("cursor", err != nil || c.list != listDeleted, keyset.BadCursorMessage)
+		after = &c.after
 	}
-	if len(bad) > 0 {
-		return Page{}, errs.WithFields(errs.Invalid, bad)
+	if err := bad.Err(errs.Invalid); err != nil {
+		return Page{}, err
 	}
 	books, err := s.queries.Deleted(ctx, after, limit+1)
 	if err != nil {
@@ -234,32 +220,6 @@ func toPage(books []listbooks.Book, limit int) Page {
 		})
 	}
 	return Page{Items: items}
-}
-
-// pageSize reads a page size, DefaultPageSize when absent.
-func pageSize(s string) (int, bool) {
-	if s == "" {
-		return DefaultPageSize, true
-	}
-	return parseInt(s, 1, MaxPageSize)
-}
-
-// parseInt reads a plain decimal number (digits only: no sign, no spaces)
-// from lo to hi.
-func parseInt(s string, lo, hi int) (int, bool) {
-	if s == "" || len(s) > 9 {
-		return 0, false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < lo || n > hi {
-		return 0, false
-	}
-	return n, true
 }
 
 // validTag returns why tag cannot be a tag name, or "" if it can.
