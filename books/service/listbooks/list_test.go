@@ -403,4 +403,3 @@ func (f *fixture) expect(q listbooks.Query) []string {
 	}
 	return titles
 }
-
