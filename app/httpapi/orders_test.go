@@ -524,8 +524,8 @@ func TestPlaceOrderIdempotencyKey(t *testing.T) {
 	}
 	if other.status != http.StatusUnprocessableEntity {
 		t.Errorf("same key, other body: %d, want 422 (body %s)", other.status, other.body)
-	} else if p := other.problem(t); !strings.Contains(p.Detail, "Idempotency-Key") {
-		t.Errorf("detail %q does not name the Idempotency-Key", p.Detail)
+	} else if p := other.problem(t); !strings.Contains(p.Detail, "idempotency key") {
+		t.Errorf("detail %q does not name the idempotency key", p.Detail)
 	}
 	// Another customer's same key is another key.
 	bobs, err := s.placeWithKey(t, bob, "checkout-1", body)

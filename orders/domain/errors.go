@@ -37,5 +37,5 @@ var (
 
 	// ErrIdempotencyKeyReused reports an Idempotency-Key that the customer
 	// already used for a different request.
-	ErrIdempotencyKeyReused = errs.New(errs.RuleBroken, "the Idempotency-Key was already used for a different request")
+	ErrIdempotencyKeyReused = errs.New(errs.RuleBroken, "the idempotency key was already used for a different request")
 )

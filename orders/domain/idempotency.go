@@ -4,7 +4,7 @@ import (
 	"example.com/bookapp/shared/errs"
 )
 
-// MaxIdempotencyKeyLen is the longest Idempotency-Key accepted, in bytes.
+// MaxIdempotencyKeyLen is the longest idempotency key accepted, in bytes.
 const MaxIdempotencyKeyLen = 100
 
 // An IdempotencyKey is the client's name for one attempt to place an order:
@@ -16,7 +16,8 @@ type IdempotencyKey struct {
 
 // NewIdempotencyKey returns key as an IdempotencyKey: 1..MaxIdempotencyKeyLen
 // printable ASCII characters (space to tilde), taken exactly as sent. Anything
-// else is an errs.Invalid error naming the header "Idempotency-Key".
+// else is an errs.Invalid error naming the field "idempotencyKey" (which
+// the HTTP adapter reports under the header it came in).
 func NewIdempotencyKey(key string) (IdempotencyKey, error) {
 	ok := len(key) >= 1 && len(key) <= MaxIdempotencyKeyLen
 	for i := 0; ok && i < len(key); i++ {
@@ -24,7 +25,7 @@ func NewIdempotencyKey(key string) (IdempotencyKey, error) {
 	}
 	if !ok {
 		return IdempotencyKey{}, errs.WithFields(errs.Invalid, map[string]string{
-			"Idempotency-Key": "must be 1 to 100 printable ASCII characters"})
+			"idempotencyKey": "must be 1 to 100 printable ASCII characters"})
 	}
 	return IdempotencyKey{key: key}, nil
 }

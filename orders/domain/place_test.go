@@ -346,8 +346,8 @@ func TestNewIdempotencyKey(t *testing.T) {
 	}
 	for _, k := range []string{"", strings.Repeat("k", 101), "tab\there", "new\nline", "del\x7f", "naïve", "\x00"} {
 		_, err := domain.NewIdempotencyKey(k)
-		if !errors.Is(err, errs.Invalid) || errs.FieldsOf(err)["Idempotency-Key"] == "" {
-			t.Errorf("NewIdempotencyKey(%q) error = %v, want invalid Idempotency-Key", k, err)
+		if !errors.Is(err, errs.Invalid) || errs.FieldsOf(err)["idempotencyKey"] == "" {
+			t.Errorf("NewIdempotencyKey(%q) error = %v, want invalid idempotencyKey", k, err)
 		}
 	}
 	if !(domain.IdempotencyKey{}).IsZero() {

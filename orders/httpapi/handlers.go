@@ -106,7 +106,7 @@ func (h handlers) placeOrder(w http.ResponseWriter, r *http.Request) error {
 	}
 	o, created, err := h.orders.PlaceOrder(r.Context(), web.Caller(r), in)
 	if err != nil {
-		return err
+		return web.RenameField(err, "idempotencyKey", "Idempotency-Key")
 	}
 	w.Header().Set("Location", "/api/orders/"+o.ID.String())
 	status := http.StatusOK

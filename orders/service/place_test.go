@@ -80,7 +80,7 @@ func TestPlaceOrderRefused(t *testing.T) {
 		{name: "no lines", in: service.PlaceInput{AcceptTerms: true}, kind: errs.Invalid, fields: []string{"lines"}},
 		{name: "bad basket and bad key at once",
 			in:   service.PlaceInput{Lines: []service.LineInput{line(ok, 0), line(ok, 1)}, AcceptTerms: true, IdempotencyKey: ptr("")},
-			kind: errs.Invalid, fields: []string{"Idempotency-Key", "lines[0].quantity", "lines[1].bookId"}},
+			kind: errs.Invalid, fields: []string{"idempotencyKey", "lines[0].quantity", "lines[1].bookId"}},
 		{name: "terms and books", in: service.PlaceInput{Lines: []service.LineInput{line(ok, 1), line(free, 1), line(gone, 1), line(uuid.Must(uuid.NewV7()), 1)}},
 			kind: errs.RuleBroken, fields: []string{"acceptTerms", "lines[1].bookId", "lines[2].bookId", "lines[3].bookId"}},
 	}

@@ -106,7 +106,7 @@ type AddressDTO struct {
 // same idempotency key.
 //
 // It returns errs.Invalid naming the fields at fault ("lines",
-// "lines[i].bookId", "lines[i].quantity", "Idempotency-Key"); an
+// "lines[i].bookId", "lines[i].quantity", "idempotencyKey"); an
 // errs.RuleBroken error naming "acceptTerms" and each "lines[i].bookId"
 // whose book is unknown, no longer sold or not for sale; ErrNoAddress; or
 // ErrIdempotencyKeyReused when p used the key for a different order.

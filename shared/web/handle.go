@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
 
 	"github.com/google/uuid"
@@ -89,6 +90,22 @@ func PathID(r *http.Request, name string) (uuid.UUID, error) {
 		return uuid.Nil, errs.WithFields(errs.Invalid, map[string]string{name: IDMessage})
 	}
 	return id, nil
+}
+
+// RenameField returns err with its field from reported as to: for an
+// adapter whose input came from elsewhere than the path the service names,
+// such as a header (the service says "idempotencyKey", the client sent
+// Idempotency-Key). Other errors are returned as they are.
+func RenameField(err error, from, to string) error {
+	fields := errs.FieldsOf(err)
+	msg, ok := fields[from]
+	if !ok {
+		return err
+	}
+	renamed := maps.Clone(fields)
+	delete(renamed, from)
+	renamed[to] = msg
+	return errs.WithFields(errs.KindOf(err), renamed)
 }
 
 // IDMessage is what a malformed id in a path or a body is told.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -250,5 +251,21 @@ func TestAuthentication(t *testing.T) {
 				t.Errorf("403 detail = %q, want auth.ErrAdminsOnly's", p.Detail)
 			}
 		})
+	}
+}
+
+func TestRenameField(t *testing.T) {
+	err := errs.WithFields(errs.Invalid, map[string]string{"idempotencyKey": "must be short", "lines": "must have a line"})
+	got := web.RenameField(err, "idempotencyKey", "Idempotency-Key")
+	want := map[string]string{"Idempotency-Key": "must be short", "lines": "must have a line"}
+	if !errors.Is(got, errs.Invalid) || !maps.Equal(errs.FieldsOf(got), want) {
+		t.Errorf("RenameField = %v (fields %v), want errs.Invalid with %v", got, errs.FieldsOf(got), want)
+	}
+	if _, ok := errs.FieldsOf(err)["Idempotency-Key"]; ok {
+		t.Error("RenameField changed the error it was given")
+	}
+	other := errs.New(errs.RuleBroken, "no address")
+	if got := web.RenameField(other, "idempotencyKey", "Idempotency-Key"); got != other {
+		t.Errorf("RenameField of an error without the field = %v, want it unchanged", got)
 	}
 }
