@@ -24,7 +24,7 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 var admin = auth.Principal{
 	UserID: uuid.Must(uuid.NewV7()), Name: "Ada Admin", Roles: []string{auth.RoleCustomer, auth.RoleAdmin}}
 
-func mustAddBook(t *testing.T, svc *service.Service, title string) service.BookDTO {
+func mustAddBook(t *testing.T, svc *service.Service, title string) service.Book {
 	t.Helper()
 	b, err := svc.AddBook(t.Context(), admin, service.BookInput{Title: title, PublishedOn: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC),
 		PriceCents: 3999, Authors: []string{"Grace Hopper", "Alan Turing"}, Tags: []string{"Computing"}})

@@ -88,7 +88,7 @@ type review struct {
 	CreatedAt time.Time `json:"createdAt"`
 }
 
-func toBook(b service.BookDTO) book {
+func toBook(b service.Book) book {
 	out := book{
 		ID:              b.ID,
 		Title:           b.Title,
@@ -111,7 +111,7 @@ func toBook(b service.BookDTO) book {
 	return out
 }
 
-func toReview(r service.ReviewDTO) review {
+func toReview(r service.Review) review {
 	return review{ID: r.ID, VoterName: r.VoterName, NumStars: r.NumStars, Comment: nullIfEmpty(r.Comment), CreatedAt: r.CreatedAt.UTC()}
 }
 
@@ -278,7 +278,7 @@ func (h handlers) getBook(w http.ResponseWriter, r *http.Request) error {
 // bookResult answers an administrator's request on the book in its path
 // with what do returns for it: the book in full (200), or do's error.
 // Removing a promotion is this and nothing more.
-func bookResult(do func(context.Context, auth.Principal, uuid.UUID) (service.BookDTO, error)) web.Handler {
+func bookResult(do func(context.Context, auth.Principal, uuid.UUID) (service.Book, error)) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := web.PathID(r, "id")
 		if err != nil {

@@ -54,7 +54,7 @@ func goodBook() service.BookInput {
 	}
 }
 
-func (f *fixture) mustAddBook(t testing.TB) service.BookDTO {
+func (f *fixture) mustAddBook(t testing.TB) service.Book {
 	t.Helper()
 	b, err := f.svc.AddBook(t.Context(), f.admin, goodBook())
 	if err != nil {

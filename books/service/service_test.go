@@ -26,7 +26,7 @@ func TestAddBookAndGetBook(t *testing.T) {
 	if err != nil {
 		t.Fatalf("AddBook: %v", err)
 	}
-	want := service.BookDTO{
+	want := service.Book{
 		Title:            "Working Effectively with Legacy Code",
 		Description:      "Change code you do not understand.",
 		PublishedOn:      time.Date(2004, 9, 22, 0, 0, 0, 0, time.UTC),
@@ -36,9 +36,9 @@ func TestAddBookAndGetBook(t *testing.T) {
 		ImageURL:         "https://example.com/legacy.jpg",
 		Authors:          []string{"Michael Feathers", "Robert C. Martin"},
 		Tags:             []string{"Legacy", "Testing"},
-		Reviews:          []service.ReviewDTO{},
+		Reviews:          []service.Review{},
 	}
-	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(service.BookDTO{}, "ID")); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(service.Book{}, "ID")); diff != "" {
 		t.Errorf("AddBook (-want +got):\n%s", diff)
 	}
 	if got.ID.Version() != 7 {
@@ -268,8 +268,8 @@ func TestAddReview(t *testing.T) {
 	if err != nil {
 		t.Fatalf("AddReview: %v", err)
 	}
-	want := service.ReviewDTO{VoterName: "Cy Customer", NumStars: 4, Comment: "Useful.\nRecommended.", CreatedAt: f.clock.Now()}
-	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(service.ReviewDTO{}, "ID")); diff != "" {
+	want := service.Review{VoterName: "Cy Customer", NumStars: 4, Comment: "Useful.\nRecommended.", CreatedAt: f.clock.Now()}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(service.Review{}, "ID")); diff != "" {
 		t.Errorf("AddReview (-want +got):\n%s", diff)
 	}
 	f.clock.Advance(time.Minute)
@@ -286,7 +286,7 @@ func TestAddReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	avg := 2.5
-	if read.ReviewsCount != 2 || read.AverageVotes == nil || *read.AverageVotes != avg || !cmp.Equal(read.Reviews, []service.ReviewDTO{second, got}) {
+	if read.ReviewsCount != 2 || read.AverageVotes == nil || *read.AverageVotes != avg || !cmp.Equal(read.Reviews, []service.Review{second, got}) {
 		t.Errorf("book after two reviews: count %d, average %v, reviews %+v", read.ReviewsCount, read.AverageVotes, read.Reviews)
 	}
 

@@ -56,7 +56,7 @@ type pageResponse struct {
 	NextCursor *string         `json:"nextCursor"`
 }
 
-func toOrder(o service.OrderDTO) orderResponse {
+func toOrder(o service.Order) orderResponse {
 	a := o.DeliveryAddress
 	resp := orderResponse{
 		ID:                   o.ID,
@@ -182,8 +182,8 @@ func (h handlers) setStatus(w http.ResponseWriter, r *http.Request) error {
 // respond returns a function that answers a use case's order (200) or
 // returns its error, so a handler can end with
 // return respond(w)(h.orders.Something(...)).
-func respond(w http.ResponseWriter) func(service.OrderDTO, error) error {
-	return func(o service.OrderDTO, err error) error {
+func respond(w http.ResponseWriter) func(service.Order, error) error {
+	return func(o service.Order, err error) error {
 		if err != nil {
 			return err
 		}

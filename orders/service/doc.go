@@ -1,9 +1,10 @@
-// Package service holds the orders context's use cases, one method per thing
-// a user can do, speaking DTOs: placing an order (with an optional
-// idempotency key), listing and reading orders, changing an order's delivery
-// date, cancelling it, and, for administrators, moving its status on. It is
-// the context's public API: together with the module's setup package, the
-// only part of orders that the app may import.
+// Package service holds the orders context's use cases, one method per thing a
+// user can do, in one file per group, speaking the package's own plain values
+// (Order, Line, PlaceInput): placing an order with an optional idempotency key
+// (place.go), reading and listing orders (read.go), and changing an order's
+// delivery date, cancelling it and, for administrators, moving its status on
+// (manage.go). Its callers are the context's HTTP adapter (httpapi) and its
+// setup package, which is all the app sees of orders.
 //
 // Who may do what: a customer sees, changes and cancels only their own
 // orders, and another customer's order is "not found" to them, never

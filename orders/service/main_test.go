@@ -141,7 +141,7 @@ func (f *fixture) admin() auth.Principal {
 	return p
 }
 
-func (f *fixture) mustPlace(t testing.TB, p auth.Principal, lines ...service.LineInput) service.OrderDTO {
+func (f *fixture) mustPlace(t testing.TB, p auth.Principal, lines ...service.LineInput) service.Order {
 	t.Helper()
 	o, created, err := f.svc.PlaceOrder(context.Background(), p, service.PlaceInput{Lines: lines, AcceptTerms: true})
 	if err != nil || !created {

@@ -26,14 +26,14 @@ func TestPlaceOrder(t *testing.T) {
 	if err != nil || !created {
 		t.Fatalf("PlaceOrder = %v, created %t", err, created)
 	}
-	want := service.OrderDTO{
+	want := service.Order{
 		ID:                   got.ID,
 		UserID:               ann.UserID,
 		Status:               "placed",
 		PlacedAt:             thursday,
 		ExpectedDeliveryDate: time.Date(2026, 5, 11, 0, 0, 0, 0, time.UTC), // Thursday + 3 is a Sunday
-		DeliveryAddress:      service.AddressDTO(home),
-		Lines: []service.LineDTO{
+		DeliveryAddress:      service.Address(home),
+		Lines: []service.Line{
 			{LineNum: 1, BookID: ddd, Title: "Domain-Driven Design", Quantity: 2, UnitPriceCents: 4999, LineTotalCents: 9998},
 			{LineNum: 2, BookID: promo, Title: "Refactoring", Quantity: 1, UnitPriceCents: 1250, LineTotalCents: 1250},
 		},
@@ -167,7 +167,7 @@ func TestPlaceOrderConcurrentRepeats(t *testing.T) {
 		for i := range racers {
 			wg.Go(func() {
 				<-start
-				var o service.OrderDTO
+				var o service.Order
 				o, created[i], errList[i] = f.svc.PlaceOrder(ctx, ann, in)
 				ids[i] = o.ID
 			})

@@ -38,7 +38,7 @@ type meResponse struct {
 	Address *web.Address `json:"address"`
 }
 
-func toAddress(a service.AddressDTO) *web.Address {
+func toAddress(a service.Address) *web.Address {
 	return &web.Address{Line1: a.Line1, Line2: a.Line2, City: a.City, Postcode: a.Postcode, Country: a.Country}
 }
 

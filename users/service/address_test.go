@@ -23,7 +23,7 @@ func TestSetAddress(t *testing.T) {
 	if err != nil {
 		t.Fatalf("SetAddress: %v", err)
 	}
-	want := service.AddressDTO{Line1: "1 High Street", City: "Oxford", Postcode: "OX1 1AA", Country: "GB"}
+	want := service.Address{Line1: "1 High Street", City: "Oxford", Postcode: "OX1 1AA", Country: "GB"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("SetAddress (-want +got):\n%s", diff)
 	}
@@ -44,7 +44,7 @@ func TestSetAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantMoved := service.AddressDTO(moved)
+	wantMoved := service.Address(moved)
 	if diff := cmp.Diff(&wantMoved, me.Address); diff != "" {
 		t.Errorf("Me().Address after moving (-want +got):\n%s", diff)
 	}

@@ -1,8 +1,11 @@
 // Package service holds the users context's use cases, one method per thing a
-// user can do, speaking DTOs. It is the context's public API: together with the
-// module's setup package, the only part of users that the app may import. It
-// sits above domain, persistence and infrastructure, and declares what it
-// needs from them as interfaces (Store, Hasher).
+// user can do, in one file per group: register.go, login.go, session.go
+// (sign-out and authenticating a token) and address.go (the account and its
+// delivery address), speaking the package's own plain values (User, Me, Address). Its
+// callers are the context's HTTP adapter (httpapi) and its setup package,
+// which is all the app sees of users. It sits above domain, persistence and
+// infrastructure, and declares what it needs from them as interfaces (Store,
+// Hasher).
 //
 // The sign-in rules it implements:
 //

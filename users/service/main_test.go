@@ -58,7 +58,7 @@ func newFixture(t testing.TB, opts service.Options) *fixture {
 	return f
 }
 
-func (f *fixture) mustRegister(t testing.TB, email, name string) service.UserDTO {
+func (f *fixture) mustRegister(t testing.TB, email, name string) service.User {
 	t.Helper()
 	u, err := f.svc.Register(context.Background(), service.RegisterInput{Email: email, Name: name, Password: password})
 	if err != nil {

@@ -23,8 +23,8 @@ func TestRegister(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Register: %v", err)
 	}
-	want := service.UserDTO{Email: "jane.doe@example.com", Name: "Jane Doe", Roles: []string{auth.RoleCustomer}}
-	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(service.UserDTO{}, "ID")); diff != "" {
+	want := service.User{Email: "jane.doe@example.com", Name: "Jane Doe", Roles: []string{auth.RoleCustomer}}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(service.User{}, "ID")); diff != "" {
 		t.Errorf("Register (-want +got):\n%s", diff)
 	}
 	if got.ID.Version() != 7 {
@@ -34,7 +34,7 @@ func TestRegister(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Me: %v", err)
 	}
-	wantMe := service.MeDTO{ID: got.ID, Email: got.Email, Name: got.Name, Roles: got.Roles}
+	wantMe := service.Me{ID: got.ID, Email: got.Email, Name: got.Name, Roles: got.Roles}
 	if diff := cmp.Diff(wantMe, me); diff != "" {
 		t.Errorf("Me after Register (-want +got):\n%s", diff)
 	}
