@@ -55,11 +55,22 @@ func NewReview(bookID, voterID uuid.UUID, voterName string, numStars int, commen
 	return r, nil
 }
 
+// StoredReview is a review as the persistence layer reads it back.
+type StoredReview struct {
+	ID        uuid.UUID
+	BookID    uuid.UUID
+	VoterID   uuid.UUID // uuid.Nil for a generated demo review
+	VoterName string
+	NumStars  int
+	Comment   string
+	CreatedAt time.Time
+}
+
 // RestoreReview rebuilds a Review from a stored row, which was valid when it
 // was written; it checks nothing. Only the persistence layer should call it.
-func RestoreReview(id, bookID, voterID uuid.UUID, voterName string, numStars int, comment string, createdAt time.Time) Review {
-	return Review{id: id, bookID: bookID, voterID: voterID, voterName: voterName,
-		numStars: numStars, comment: comment, createdAt: createdAt.UTC()}
+func RestoreReview(s StoredReview) Review {
+	return Review{id: s.ID, bookID: s.BookID, voterID: s.VoterID, voterName: s.VoterName,
+		numStars: s.NumStars, comment: s.Comment, createdAt: s.CreatedAt.UTC()}
 }
 
 // ID returns the review's id.

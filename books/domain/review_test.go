@@ -27,7 +27,8 @@ func TestNewReview(t *testing.T) {
 	if r.ID().Version() != 7 {
 		t.Errorf("ID() is a version %d UUID, want 7", r.ID().Version())
 	}
-	restored := domain.RestoreReview(r.ID(), bookID, voterID, "Ann Reader", 4, "Clear.\n\nRecommended.", r.CreatedAt())
+	restored := domain.RestoreReview(domain.StoredReview{ID: r.ID(), BookID: bookID, VoterID: voterID,
+		VoterName: "Ann Reader", NumStars: 4, Comment: "Clear.\n\nRecommended.", CreatedAt: r.CreatedAt()})
 	if restored != r {
 		t.Errorf("RestoreReview = %+v, want %+v", restored, r)
 	}

@@ -168,17 +168,14 @@ func bookBatch(id uuid.UUID, book **domain.Book, reviews *[]domain.Review) *pgx.
 
 func scanReview(row pgx.CollectableRow) (domain.Review, error) {
 	var (
-		id, bookID uuid.UUID
-		userID     pgtype.UUID // not Valid for a review without an account
-		name       string
-		stars      int
-		comment    string
-		createdAt  time.Time
+		r      domain.StoredReview
+		userID pgtype.UUID // not Valid for a review without an account
 	)
-	if err := row.Scan(&id, &bookID, &userID, &name, &stars, &comment, &createdAt); err != nil {
+	if err := row.Scan(&r.ID, &r.BookID, &userID, &r.VoterName, &r.NumStars, &r.Comment, &r.CreatedAt); err != nil {
 		return domain.Review{}, err
 	}
-	return domain.RestoreReview(id, bookID, userID.Bytes, name, stars, comment, createdAt), nil
+	r.VoterID = userID.Bytes
+	return domain.RestoreReview(r), nil
 }
 
 // Update runs change on book id, read under a row lock, and stores what it

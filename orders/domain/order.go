@@ -48,12 +48,6 @@ type Line struct {
 	quantity   int
 }
 
-// RestoreLine rebuilds a Line from a stored row, which was valid when it was
-// written; it checks nothing. Only the persistence layer should call it.
-func RestoreLine(num int, bookID uuid.UUID, title string, unitPriceCents int64, quantity int) Line {
-	return Line{num: num, bookID: bookID, title: title, priceCents: unitPriceCents, quantity: quantity}
-}
-
 // Num returns the line's number within its order, from 1, in the order the
 // customer listed the books.
 func (l Line) Num() int { return l.num }
@@ -88,17 +82,42 @@ type Order struct {
 	lines        []Line
 }
 
+// StoredOrder is an order as the persistence layer reads it back, with its
+// lines.
+type StoredOrder struct {
+	ID           uuid.UUID
+	UserID       uuid.UUID
+	Status       Status
+	PlacedAt     time.Time
+	DeliveryDate time.Time // the expected delivery date, midnight UTC
+	Address      Address
+	Lines        []StoredLine
+}
+
+// StoredLine is one line of a StoredOrder.
+type StoredLine struct {
+	Num            int
+	BookID         uuid.UUID
+	Title          string
+	UnitPriceCents int64
+	Quantity       int
+}
+
 // RestoreOrder rebuilds an Order from stored rows, which were valid when they
 // were written; it checks nothing. Only the persistence layer should call it.
-func RestoreOrder(id, userID uuid.UUID, status Status, placedAt, expectedDeliveryDate time.Time, address Address, lines []Line) *Order {
+func RestoreOrder(s StoredOrder) *Order {
+	lines := make([]Line, len(s.Lines))
+	for i, l := range s.Lines {
+		lines[i] = Line{num: l.Num, bookID: l.BookID, title: l.Title, priceCents: l.UnitPriceCents, quantity: l.Quantity}
+	}
 	return &Order{
-		id:           id,
-		userID:       userID,
-		status:       status,
-		placedAt:     placedAt,
-		deliveryDate: expectedDeliveryDate,
-		address:      address,
-		lines:        slices.Clone(lines),
+		id:           s.ID,
+		userID:       s.UserID,
+		status:       s.Status,
+		placedAt:     s.PlacedAt.UTC(),
+		deliveryDate: s.DeliveryDate,
+		address:      s.Address,
+		lines:        lines,
 	}
 }
 

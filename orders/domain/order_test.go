@@ -14,9 +14,10 @@ import (
 // orderIn returns a stored order in status, placed on Friday 1 May 2026.
 func orderIn(status domain.Status) *domain.Order {
 	placedAt := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-	return domain.RestoreOrder(uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), status, placedAt,
-		domain.ExpectedDeliveryDate(placedAt), domain.Address{Line1: "1 Road", City: "Bath", Postcode: "BA1", Country: "GB"},
-		[]domain.Line{domain.RestoreLine(1, uuid.Must(uuid.NewV7()), "Title", 1999, 2)})
+	return domain.RestoreOrder(domain.StoredOrder{ID: uuid.Must(uuid.NewV7()), UserID: uuid.Must(uuid.NewV7()), Status: status,
+		PlacedAt: placedAt, DeliveryDate: domain.ExpectedDeliveryDate(placedAt),
+		Address: domain.Address{Line1: "1 Road", City: "Bath", Postcode: "BA1", Country: "GB"},
+		Lines:   []domain.StoredLine{{Num: 1, BookID: uuid.Must(uuid.NewV7()), Title: "Title", UnitPriceCents: 1999, Quantity: 2}}})
 }
 
 var allStatuses = []domain.Status{domain.Placed, domain.Dispatched, domain.Delivered, domain.Cancelled}
@@ -138,9 +139,10 @@ func TestOrderAccessors(t *testing.T) {
 	id, user, book := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	placedAt := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 	addr := domain.Address{Line1: "1 Road", Line2: "Flat 2", City: "Bath", Postcode: "BA1", Country: "GB"}
-	lines := []domain.Line{domain.RestoreLine(1, book, "A", 1999, 3), domain.RestoreLine(2, uuid.Must(uuid.NewV7()), "B", 1, 100)}
-	o := domain.RestoreOrder(id, user, domain.Dispatched, placedAt, placedAt.AddDate(0, 0, 5), addr, lines)
-	lines[0] = domain.Line{} // the order keeps its own copy
+	lines := []domain.StoredLine{{Num: 1, BookID: book, Title: "A", UnitPriceCents: 1999, Quantity: 3}, {Num: 2, BookID: uuid.Must(uuid.NewV7()), Title: "B", UnitPriceCents: 1, Quantity: 100}}
+	o := domain.RestoreOrder(domain.StoredOrder{ID: id, UserID: user, Status: domain.Dispatched, PlacedAt: placedAt,
+		DeliveryDate: placedAt.AddDate(0, 0, 5), Address: addr, Lines: lines})
+	lines[0] = domain.StoredLine{} // the order keeps its own copy
 	got := []any{o.ID(), o.UserID(), o.Status(), o.PlacedAt(), o.ExpectedDeliveryDate(), o.DeliveryAddress(), o.TotalCents(),
 		o.IsOwnedBy(user), o.IsOwnedBy(id)}
 	want := []any{id, user, domain.Dispatched, placedAt, placedAt.AddDate(0, 0, 5), addr, int64(3*1999 + 100), true, false}

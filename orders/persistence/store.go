@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"example.com/bookapp/orders/domain"
 	"example.com/bookapp/shared/errs"
@@ -159,26 +158,24 @@ const selectOrders = `
 
 func scanOrder(row pgx.Row) (*domain.Order, error) {
 	var (
-		id, userID             uuid.UUID
-		status                 string
-		placedAt, deliveryDate time.Time
-		a                      domain.Address
-		nums, quantities       []int32
-		bookIDs                []uuid.UUID
-		titles                 []string
-		prices                 []int64
+		o                domain.StoredOrder
+		a                = &o.Address
+		nums, quantities []int32
+		bookIDs          []uuid.UUID
+		titles           []string
+		prices           []int64
 	)
-	err := row.Scan(&id, &userID, &status, &placedAt, &deliveryDate,
+	err := row.Scan(&o.ID, &o.UserID, &o.Status, &o.PlacedAt, &o.DeliveryDate,
 		&a.Line1, &a.Line2, &a.City, &a.Postcode, &a.Country,
 		&nums, &bookIDs, &titles, &prices, &quantities)
 	if err != nil {
 		return nil, err
 	}
-	lines := make([]domain.Line, len(nums))
+	o.Lines = make([]domain.StoredLine, len(nums))
 	for i := range nums {
-		lines[i] = domain.RestoreLine(int(nums[i]), bookIDs[i], titles[i], prices[i], int(quantities[i]))
+		o.Lines[i] = domain.StoredLine{Num: int(nums[i]), BookID: bookIDs[i], Title: titles[i], UnitPriceCents: prices[i], Quantity: int(quantities[i])}
 	}
-	return domain.RestoreOrder(id, userID, domain.Status(status), placedAt.UTC(), deliveryDate, a, lines), nil
+	return domain.RestoreOrder(o), nil
 }
 
 // Order returns order id, or domain.ErrOrderNotFound.

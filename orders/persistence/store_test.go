@@ -28,13 +28,15 @@ func newStore(t *testing.T) (*persistence.Store, *pgxpool.Pool) {
 }
 
 // newOrder returns a placed order of user with n lines.
-func newOrder(user uuid.UUID, n int) *domain.Order {
-	lines := make([]domain.Line, n)
+func newOrder(user uuid.UUID, n int) *domain.Order { return domain.RestoreOrder(storedOrder(user, n)) }
+
+func storedOrder(user uuid.UUID, n int) domain.StoredOrder {
+	lines := make([]domain.StoredLine, n)
 	for i := range lines {
-		lines[i] = domain.RestoreLine(i+1, uuid.Must(uuid.NewV7()), fmt.Sprintf("Book %d", i+1), int64(1000+i), i+1)
+		lines[i] = domain.StoredLine{Num: i + 1, BookID: uuid.Must(uuid.NewV7()), Title: fmt.Sprintf("Book %d", i+1), UnitPriceCents: int64(1000 + i), Quantity: i + 1}
 	}
-	return domain.RestoreOrder(uuid.Must(uuid.NewV7()), user, domain.Placed, now, domain.ExpectedDeliveryDate(now),
-		domain.Address{Line1: "1 High Street", Line2: "Flat 2", City: "Oxford", Postcode: "OX1 1AA", Country: "GB"}, lines)
+	return domain.StoredOrder{ID: uuid.Must(uuid.NewV7()), UserID: user, Status: domain.Placed, PlacedAt: now, DeliveryDate: domain.ExpectedDeliveryDate(now),
+		Address: domain.Address{Line1: "1 High Street", Line2: "Flat 2", City: "Oxford", Postcode: "OX1 1AA", Country: "GB"}, Lines: lines}
 }
 
 // flat is an order as comparable values.
@@ -111,10 +113,9 @@ func TestPlaceIsOneTransaction(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	store, pool := newStore(t)
-	o := newOrder(uuid.Must(uuid.NewV7()), 2)
-	lines := o.Lines()
-	lines[1] = domain.RestoreLine(2, uuid.Must(uuid.NewV7()), "Free", 0, 1) // unit_price_cents > 0 refuses it
-	bad := domain.RestoreOrder(o.ID(), o.UserID(), o.Status(), o.PlacedAt(), o.ExpectedDeliveryDate(), o.DeliveryAddress(), lines)
+	s := storedOrder(uuid.Must(uuid.NewV7()), 2)
+	s.Lines[1] = domain.StoredLine{Num: 2, BookID: uuid.Must(uuid.NewV7()), Title: "Free", UnitPriceCents: 0, Quantity: 1} // unit_price_cents > 0 refuses it
+	bad := domain.RestoreOrder(s)
 	if _, err := store.Place(ctx, bad, mustKey(t, "k"), hash("a")); err == nil || errs.KindOf(err) != nil {
 		t.Fatalf("Place(line priced 0) error = %v, want an unexpected (500) failure", err)
 	}

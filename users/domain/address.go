@@ -36,10 +36,16 @@ func NewAddress(line1, line2, city, postcode, country string) (Address, error) {
 	return a, nil
 }
 
+// StoredAddress is a delivery address as the persistence layer reads it
+// back.
+type StoredAddress struct {
+	Line1, Line2, City, Postcode, Country string
+}
+
 // RestoreAddress rebuilds an Address from a stored row, which was valid when
 // it was written; it checks nothing. Only the persistence layer should call it.
-func RestoreAddress(line1, line2, city, postcode, country string) Address {
-	return Address{line1: line1, line2: line2, city: city, postcode: postcode, country: country}
+func RestoreAddress(s StoredAddress) Address {
+	return Address{line1: s.Line1, line2: s.Line2, city: s.City, postcode: s.Postcode, country: s.Country}
 }
 
 // Line1 returns the first address line.

@@ -25,7 +25,7 @@ func TestNewAddress(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("address by getters (-want +got):\n%s", diff)
 	}
-	restored := domain.RestoreAddress("1 High Street", "", "Oxford", "OX1 1AA", "GB")
+	restored := domain.RestoreAddress(domain.StoredAddress{Line1: "1 High Street", City: "Oxford", Postcode: "OX1 1AA", Country: "GB"})
 	if restored != a {
 		t.Errorf("RestoreAddress = %+v, want %+v", restored, a)
 	}

@@ -61,10 +61,19 @@ func NewUser(email, name, password string, now time.Time) (*User, error) {
 	}, nil
 }
 
+// StoredUser is an account as the persistence layer reads it back.
+type StoredUser struct {
+	ID        uuid.UUID
+	Email     string
+	Name      string
+	Roles     []string
+	CreatedAt time.Time
+}
+
 // RestoreUser rebuilds a User from a stored row, which was valid when it was
 // written; it checks nothing. Only the persistence layer should call it.
-func RestoreUser(id uuid.UUID, email, name string, roles []string, createdAt time.Time) *User {
-	return &User{id: id, email: email, name: name, roles: slices.Clone(roles), createdAt: createdAt}
+func RestoreUser(s StoredUser) *User {
+	return &User{id: s.ID, email: s.Email, name: s.Name, roles: slices.Clone(s.Roles), createdAt: s.CreatedAt.UTC()}
 }
 
 // ID returns the account's id.

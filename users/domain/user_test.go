@@ -172,7 +172,7 @@ func TestRestoreUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	roles := []string{auth.RoleCustomer}
-	u := domain.RestoreUser(orig.ID(), orig.Email(), orig.Name(), roles, orig.CreatedAt())
+	u := domain.RestoreUser(domain.StoredUser{ID: orig.ID(), Email: orig.Email(), Name: orig.Name(), Roles: roles, CreatedAt: orig.CreatedAt()})
 	roles[0] = "changed"
 	got := []any{u.ID(), u.Email(), u.Name(), u.Roles(), u.CreatedAt()}
 	want := []any{orig.ID(), orig.Email(), orig.Name(), orig.Roles(), orig.CreatedAt()}

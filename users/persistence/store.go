@@ -222,26 +222,21 @@ func (s *Store) UserByID(ctx context.Context, id uuid.UUID) (*domain.User, error
 }
 
 func scanUser(row pgx.Row) (*domain.User, error) {
-	var (
-		id          uuid.UUID
-		email, name string
-		roles       []string
-		createdAt   time.Time
-	)
-	if err := row.Scan(&id, &email, &name, &roles, &createdAt); err != nil {
+	var u domain.StoredUser
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Roles, &u.CreatedAt); err != nil {
 		return nil, err
 	}
-	return domain.RestoreUser(id, email, name, roles, createdAt.UTC()), nil
+	return domain.RestoreUser(u), nil
 }
 
 // Address returns the delivery address of account userID, or
 // domain.ErrNoAddress when it has none (or there is no such account).
 func (s *Store) Address(ctx context.Context, userID uuid.UUID) (domain.Address, error) {
-	var line1, line2, city, postcode, country string
+	var a domain.StoredAddress
 	_, err := pgtx.Read(ctx, s.pool, func() (struct{}, error) {
 		return struct{}{}, s.pool.QueryRow(ctx, `
 			SELECT line1, line2, city, postcode, country FROM users.addresses WHERE user_id = $1`,
-			userID).Scan(&line1, &line2, &city, &postcode, &country)
+			userID).Scan(&a.Line1, &a.Line2, &a.City, &a.Postcode, &a.Country)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return domain.Address{}, domain.ErrNoAddress
@@ -249,7 +244,7 @@ func (s *Store) Address(ctx context.Context, userID uuid.UUID) (domain.Address, 
 	if err != nil {
 		return domain.Address{}, pgtx.Wrap("users: read address", err)
 	}
-	return domain.RestoreAddress(line1, line2, city, postcode, country), nil
+	return domain.RestoreAddress(a), nil
 }
 
 // SetAddress sets or replaces the delivery address of account userID, or

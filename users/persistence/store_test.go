@@ -73,7 +73,7 @@ func TestCreateUserEmailTaken(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Bypass the domain's lower-casing: the index alone must catch it.
-	dup := domain.RestoreUser(uuid.Must(uuid.NewV7()), "JANE@example.COM", "Jane", []string{"customer"}, now)
+	dup := domain.RestoreUser(domain.StoredUser{ID: uuid.Must(uuid.NewV7()), Email: "JANE@example.COM", Name: "Jane", Roles: []string{"customer"}, CreatedAt: now})
 	err := store.CreateUser(ctx, dup, "$h")
 	if !errors.Is(err, domain.ErrEmailTaken) || !errors.Is(err, errs.Conflict) {
 		t.Fatalf("CreateUser(same email, other case) error = %v, want ErrEmailTaken", err)
