@@ -2,7 +2,7 @@
 # Every target works on a clean clone: Go fetches modules, and without
 # DATABASE_URL a PostgreSQL cluster is started from the installed binaries.
 
-MODULES     := shared books orders users app archtest
+MODULES     := shared devtools books orders users app archtest
 PKGS        := $(addsuffix /...,$(addprefix ./,$(MODULES)))
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GO_TEST     ?= go test -race -count=1

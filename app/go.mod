@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	example.com/bookapp/books v0.0.0
+	example.com/bookapp/devtools v0.0.0
 	example.com/bookapp/orders v0.0.0
 	example.com/bookapp/shared v0.0.0
 	example.com/bookapp/users v0.0.0
@@ -44,3 +45,5 @@ replace (
 	example.com/bookapp/shared => ../shared
 	example.com/bookapp/users => ../users
 )
+
+replace example.com/bookapp/devtools => ../devtools

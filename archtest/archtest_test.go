@@ -147,6 +147,17 @@ func TestFixtures(t *testing.T) {
 			hintContent: "move books/util under books/{domain,persistence,infrastructure,service}",
 		},
 		{
+			fixture:  "rule9-devtools",
+			packages: 8,
+			violations: []string{
+				"9 books/persistence/store.go:4:8", // a context's production code
+				"9 devtools/bad/bad.go:4:8",        // developer tooling importing a context
+				"9 shared/migrate/migrate.go:4:8",  // the kernel's production code
+			},
+			allowed:     []string{},
+			hintContent: "production code of a context may not import it",
+		},
+		{
 			fixture:  "testfiles",
 			packages: 7,
 			violations: []string{
@@ -161,7 +172,7 @@ func TestFixtures(t *testing.T) {
 			packages: 4,
 			violations: []string{
 				"4 orders/domain/order.go:4:8",
-				"9 archtest-exceptions.json:8:5", // the stale entry
+				"10 archtest-exceptions.json:8:5", // the stale entry
 			},
 			allowed:     []string{"1 orders/service/place.go:4:8"},
 			hintContent: "may not use net/http",

@@ -38,6 +38,11 @@ type Config struct {
 	// Tools are modules that nothing imports and that import no context,
 	// such as archtest itself.
 	Tools []string `json:"tools"`
+	// DevTools are modules of developer tooling (a local PostgreSQL, test
+	// databases, test clocks): any test file and the apps and tools may
+	// import them, production code of the contexts and the kernel may not
+	// (rule 9), and they import only the kernel.
+	DevTools []string `json:"devTools"`
 
 	// Layers are the layer directories of a context, lowest first. The
 	// context's root package is the setup layer, above all of them.
@@ -65,9 +70,6 @@ type Config struct {
 	// PureKernel are the kernel package patterns the pure layer may import:
 	// the pure parts of the kernel.
 	PureKernel []string `json:"pureKernel"`
-	// TestHelpers are kernel package patterns that test files of the pure
-	// layer may import as well (test databases, fixtures).
-	TestHelpers []string `json:"testHelpers"`
 	// DeniedStd are the standard-library package patterns the pure layer
 	// may not import; the rest of the standard library is allowed.
 	DeniedStd []string `json:"deniedStd"`
@@ -84,6 +86,7 @@ func DefaultConfig() *Config {
 		Kernel:         "shared",
 		Apps:           []string{"app"},
 		Tools:          []string{"archtest"},
+		DevTools:       []string{"devtools"},
 		Layers:         []string{"domain", "persistence", "infrastructure", "service"},
 		PublicLayers:   []string{"service"},
 		CommonMarker:   "common",
@@ -91,7 +94,6 @@ func DefaultConfig() *Config {
 		TestModules:    []string{"github.com/google/go-cmp"},
 		PureLayer:      "domain",
 		PureKernel:     []string{"shared/errs/...", "shared/auth/...", "shared/contracts/...", "shared/clock/..."},
-		TestHelpers:    []string{"shared/testdb/..."},
 		DeniedStd: []string{
 			"database/sql/...", "net", "net/http/...", "net/rpc/...", "net/smtp",
 			"os/exec", "os/signal", "plugin", "syscall", "unsafe",
@@ -131,6 +133,7 @@ func ParseConfig(data []byte) (*Config, error) {
 	setString(&cfg.Kernel, file.Kernel)
 	setSlice(&cfg.Apps, file.Apps)
 	setSlice(&cfg.Tools, file.Tools)
+	setSlice(&cfg.DevTools, file.DevTools)
 	setSlice(&cfg.Layers, file.Layers)
 	setSlice(&cfg.PublicLayers, file.PublicLayers)
 	setString(&cfg.CommonMarker, file.CommonMarker)
@@ -140,7 +143,6 @@ func ParseConfig(data []byte) (*Config, error) {
 	setSlice(&cfg.TestModules, file.TestModules)
 	setString(&cfg.PureLayer, file.PureLayer)
 	setSlice(&cfg.PureKernel, file.PureKernel)
-	setSlice(&cfg.TestHelpers, file.TestHelpers)
 	setSlice(&cfg.DeniedStd, file.DeniedStd)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -195,6 +197,11 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
+	for _, n := range c.DevTools {
+		if err := add("devTools", n); err != nil {
+			return err
+		}
+	}
 
 	if len(c.Layers) == 0 {
 		return errors.New("layers: at least one layer is needed")
@@ -237,6 +244,8 @@ func (c *Config) role(name string) Kind {
 		return KindApp
 	case slices.Contains(c.Tools, name):
 		return KindTool
+	case slices.Contains(c.DevTools, name):
+		return KindDevTools
 	}
 	return KindUnknown
 }

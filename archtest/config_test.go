@@ -9,13 +9,13 @@ import (
 )
 
 func TestParseConfigKeepsDefaults(t *testing.T) {
-	cfg, err := archtest.ParseConfig([]byte(`{"contexts": ["billing"], "testHelpers": []}`))
+	cfg, err := archtest.ParseConfig([]byte(`{"contexts": ["billing"], "devTools": []}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := archtest.DefaultConfig()
 	want.Contexts = []string{"billing"}
-	want.TestHelpers = []string{} // an explicit empty list replaces the default
+	want.DevTools = []string{} // an explicit empty list replaces the default
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
 	}
@@ -37,6 +37,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"unknown allowedModules layer", `{"allowedModules": {"model": []}}`, `"model" is not in layers`},
 		{"unknown pure layer", `{"pureLayer": "model"}`, `pureLayer: "model"`},
 		{"bad module name", `{"tools": ["archtest/"]}`, "not a module directory name"},
+		{"dev tools also a tool", `{"devTools": ["archtest"]}`, `devTools: module "archtest" is already listed in tools`},
+		{"retired testHelpers key", `{"testHelpers": ["shared/testdb/..."]}`, `unknown field "testHelpers"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,8 +1,8 @@
 // Package archtest is the architecture lint of a Go workspace of modules laid
 // out as a modular monolith: it loads every package of every module that
 // go.work uses, classifies each one as a layer of a bounded context, the shared
-// kernel, an app or a tool, and reports every import and go.mod requirement
-// that breaks the rules in docs/ARCHITECTURE.md.
+// kernel, an app, a tool or developer tooling, and reports every import and
+// go.mod requirement that breaks the rules in docs/ARCHITECTURE.md.
 //
 // Check runs the whole lint; the archtest command (cmd/archtest) is a thin
 // front end to it. The rules are numbered as in the architecture document:
@@ -18,6 +18,9 @@
 //  6. Only an app imports a context, and only its setup and public layers.
 //  7. Module requirements follow the same graph.
 //  8. Nothing is unclassified.
+//  9. Developer tooling stays out of production: no non-test code of a
+//     context or the kernel imports a dev-tools module, which itself
+//     imports only the kernel.
 //
 // What a module is, the layer names and order, and the purity lists come from
 // a Config (archtest.json at the workspace root); deliberate exceptions come

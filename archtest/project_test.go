@@ -54,6 +54,8 @@ func TestProjectInjections(t *testing.T) {
 		{"shared imports a context", "shared/errs", "example.com/bookapp/users", archtest.RuleKernel},
 		{"app imports persistence", "app/archtestinjected", "example.com/bookapp/books/persistence", archtest.RuleAppOnly},
 		{"books has a package in no layer", "books/util", "strings", archtest.RuleUnclassified},
+		{"persistence imports testdb", "books/persistence", "example.com/bookapp/devtools/testdb", archtest.RuleDevTools},
+		{"shared imports pglocal", "shared/migrate", "example.com/bookapp/devtools/pglocal", archtest.RuleDevTools},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,7 +16,6 @@ type checker struct {
 	allowedModules map[string]patterns // per layer
 	testModules    patterns
 	pureKernel     patterns
-	testHelpers    patterns
 	deniedStd      patterns
 
 	violations []Violation
@@ -30,7 +29,6 @@ func newChecker(cfg *Config, ws *Workspace, modOf map[string]string) *checker {
 		allowedModules: map[string]patterns{},
 		testModules:    compilePatterns(ws, cfg.TestModules),
 		pureKernel:     compilePatterns(ws, cfg.PureKernel),
-		testHelpers:    compilePatterns(ws, cfg.TestHelpers),
 		deniedStd:      compilePatterns(ws, cfg.DeniedStd),
 	}
 	for layer, ms := range cfg.AllowedModules {
@@ -97,7 +95,7 @@ func (c *checker) checkWork() {
 			Pos:     Position{File: name, Line: u.Syntax.Start.Line, Col: u.Syntax.Start.LineRune},
 			From:    m.Path,
 			Message: fmt.Sprintf("module %s (%s) is not classified", m.Name, m.Path),
-			Hint: fmt.Sprintf("go.work uses %s but the config does not say what it is; add it to contexts, kernel, apps or tools in archtest.json (its packages are not checked until then).",
+			Hint: fmt.Sprintf("go.work uses %s but the config does not say what it is; add it to contexts, kernel, apps, tools or devTools in archtest.json (its packages are not checked until then).",
 				m.Name),
 		})
 	}
@@ -152,7 +150,17 @@ func (c *checker) importRule(pkg *goPackage, layer string, test bool, t target) 
 	m := pkg.Module
 	var rule Rule
 	var hint string
+	if t.kind == KindDevTools && !test && (m.Kind == KindContext || m.Kind == KindKernel) {
+		return RuleDevTools, fmt.Sprintf("%s is developer tooling, for tests and local runs; production code of %s may not import it: use it from a _test.go file, or from an app.",
+			t.mod.Name, an(m.Kind))
+	}
 	switch m.Kind {
+	case KindDevTools:
+		if t.mod != nil && t.mod != m && t.kind != KindKernel {
+			rule = RuleDevTools
+			hint = fmt.Sprintf("developer tooling imports only %s, the standard library and third-party modules, so that any test may use it; %s may not import %s.",
+				c.cfg.Kernel, m.Name, t.mod.Name)
+		}
 	case KindContext:
 		rule, hint = c.contextImport(pkg, layer, test, t)
 	case KindKernel:
@@ -213,10 +221,12 @@ func (c *checker) contextImport(pkg *goPackage, layer string, test bool, t targe
 				c.ws.short(pkg.Path), c.ws.short(t.path), layer, c.cfg.CommonMarker, m.Name, layer, c.cfg.CommonMarker)
 		}
 	case KindKernel:
-		if pure && !c.pureKernel.match(t.path) && !(test && c.testHelpers.match(t.path)) {
+		if pure && !c.pureKernel.match(t.path) {
 			return RulePurity, fmt.Sprintf("%s may import only the pure parts of %s (%s); move the code that needs %s to a higher layer.",
 				layer, t.mod.Name, c.pureKernel.texts(), c.ws.short(t.path))
 		}
+	case KindDevTools:
+		return 0, "" // test files only: production code is rule 9, above
 	case KindApp, KindTool, KindUnknown:
 		return RuleIsolation, fmt.Sprintf("a context imports only itself, %s, the standard library and third-party modules; %s may not import %s.",
 			c.cfg.Kernel, m.Name, t.mod.Name)
@@ -271,10 +281,11 @@ func (c *checker) requirement(pkg *goPackage, t target) (Rule, string) {
 // mayRequire says which kinds of workspace module a module of each kind may
 // require: the module graph of rule 7.
 var mayRequire = map[Kind][]Kind{
-	KindContext: {KindKernel},
-	KindKernel:  nil,
-	KindApp:     {KindContext, KindKernel},
-	KindTool:    {KindKernel},
+	KindContext:  {KindKernel, KindDevTools},
+	KindKernel:   {KindDevTools}, // for its tests: a module cycle that go allows
+	KindApp:      {KindContext, KindKernel, KindDevTools},
+	KindTool:     {KindKernel, KindDevTools},
+	KindDevTools: {KindKernel},
 }
 
 // checkGoMod applies rule 7 to the require list of m's go.mod.
@@ -326,6 +337,8 @@ func an(k Kind) string {
 		return "an " + k.String()
 	case KindKernel:
 		return "the kernel"
+	case KindDevTools:
+		return "developer tooling"
 	}
 	return "a " + k.String()
 }

@@ -10,8 +10,7 @@ import (
 // Rule is a rule of docs/ARCHITECTURE.md, numbered as there.
 type Rule int
 
-// The rules. StaleException is not an architecture rule: it is an entry of
-// the exceptions file that no longer matches anything.
+// The rules.
 const (
 	RuleIsolation    Rule = 1 // a context imports no other context
 	RuleLayerOrder   Rule = 2 // a package imports only lower layers
@@ -21,7 +20,11 @@ const (
 	RuleAppOnly      Rule = 6 // only the app imports a context's public API
 	RuleRequirements Rule = 7 // go.mod follows the same graph
 	RuleUnclassified Rule = 8 // nothing is unclassified
-	StaleException   Rule = 9 // an exception that matches nothing
+	RuleDevTools     Rule = 9 // developer tooling stays out of production code
+
+	// StaleException is not an architecture rule: it is an entry of the
+	// exceptions file that no longer matches anything.
+	StaleException Rule = 10
 )
 
 var ruleNames = map[Rule]string{
@@ -33,6 +36,7 @@ var ruleNames = map[Rule]string{
 	RuleAppOnly:      "only app imports a context",
 	RuleRequirements: "module requirements",
 	RuleUnclassified: "unclassified",
+	RuleDevTools:     "dev tools stay out of production",
 	StaleException:   "stale exception",
 }
 

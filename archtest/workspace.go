@@ -20,6 +20,7 @@ const (
 	KindKernel                 // the shared kernel
 	KindApp                    // a composition root
 	KindTool                   // a tool such as archtest
+	KindDevTools               // developer tooling for tests and local runs
 	KindStd                    // the standard library
 	KindThirdParty             // a module outside the workspace
 )
@@ -35,6 +36,8 @@ func (k Kind) String() string {
 		return "app"
 	case KindTool:
 		return "tool"
+	case KindDevTools:
+		return "dev tools"
 	case KindStd:
 		return "std"
 	case KindThirdParty:

@@ -3,6 +3,7 @@ module example.com/bookapp/shared
 go 1.26
 
 require (
+	example.com/bookapp/devtools v0.0.0
 	github.com/google/go-cmp v0.7.0
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0
@@ -15,3 +16,5 @@ require (
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
 )
+
+replace example.com/bookapp/devtools => ../devtools

@@ -3,6 +3,7 @@ module example.com/bookapp/users
 go 1.26
 
 require (
+	example.com/bookapp/devtools v0.0.0
 	example.com/bookapp/shared v0.0.0
 	github.com/google/go-cmp v0.7.0
 	github.com/google/uuid v1.6.0
@@ -20,3 +21,5 @@ require (
 )
 
 replace example.com/bookapp/shared => ../shared
+
+replace example.com/bookapp/devtools => ../devtools

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/shared/auth"
 	"example.com/bookapp/shared/contracts"
-	"example.com/bookapp/shared/testdb"
 	"example.com/bookapp/users"
 	"example.com/bookapp/users/service"
 	"github.com/google/go-cmp/cmp"

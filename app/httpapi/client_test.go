@@ -15,9 +15,9 @@ import (
 
 	"example.com/bookapp/app/httpapi"
 	"example.com/bookapp/books"
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/orders"
 	"example.com/bookapp/shared/broker"
-	"example.com/bookapp/shared/testdb"
 	"example.com/bookapp/users"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"example.com/bookapp/app/httpapi"
-	"example.com/bookapp/shared/testdb"
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/users"
 )
 

@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"example.com/bookapp/app/httpapi"
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/shared/broker"
-	"example.com/bookapp/shared/testdb"
 	"example.com/bookapp/users"
 )
 

@@ -10,8 +10,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"example.com/bookapp/books/persistence"
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/shared/migrate"
-	"example.com/bookapp/shared/testdb"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }

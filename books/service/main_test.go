@@ -7,9 +7,9 @@ import (
 
 	"example.com/bookapp/books/persistence"
 	"example.com/bookapp/books/service"
+	"example.com/bookapp/devtools/clocktest"
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/shared/auth"
-	"example.com/bookapp/shared/clocktest"
-	"example.com/bookapp/shared/testdb"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 )

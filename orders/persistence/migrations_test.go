@@ -5,8 +5,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/orders/persistence"
-	"example.com/bookapp/shared/testdb"
 )
 
 // The orders migrations follow the data rules and apply to a real database,

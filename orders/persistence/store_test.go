@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/orders/domain"
 	"example.com/bookapp/orders/persistence"
 	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/pgtx"
-	"example.com/bookapp/shared/testdb"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"

@@ -9,14 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"example.com/bookapp/devtools/clocktest"
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/orders/infrastructure"
 	"example.com/bookapp/orders/persistence"
 	"example.com/bookapp/orders/service"
 	"example.com/bookapp/shared/auth"
 	"example.com/bookapp/shared/broker"
-	"example.com/bookapp/shared/clocktest"
 	"example.com/bookapp/shared/contracts"
-	"example.com/bookapp/shared/testdb"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 )

@@ -8,8 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/shared/migrate"
-	"example.com/bookapp/shared/testdb"
 )
 
 // The shop's old release: two files. The new release squashes them into a

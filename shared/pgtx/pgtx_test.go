@@ -16,9 +16,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/pgtx"
-	"example.com/bookapp/shared/testdb"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }

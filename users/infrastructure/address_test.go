@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/shared/contracts"
 	"example.com/bookapp/shared/errs"
-	"example.com/bookapp/shared/testdb"
 	"example.com/bookapp/users/domain"
 	"example.com/bookapp/users/infrastructure"
 	"example.com/bookapp/users/persistence"

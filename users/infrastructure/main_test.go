@@ -3,7 +3,7 @@ package infrastructure_test
 import (
 	"testing"
 
-	"example.com/bookapp/shared/testdb"
+	"example.com/bookapp/devtools/testdb"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }

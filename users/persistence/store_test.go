@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/pgtx"
-	"example.com/bookapp/shared/testdb"
 	"example.com/bookapp/users/domain"
 	"example.com/bookapp/users/persistence"
 	"github.com/google/go-cmp/cmp"

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"example.com/bookapp/shared/clocktest"
-	"example.com/bookapp/shared/testdb"
+	"example.com/bookapp/devtools/clocktest"
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/users/infrastructure"
 	"example.com/bookapp/users/persistence"
 	"example.com/bookapp/users/service"

@@ -12,9 +12,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"example.com/bookapp/books"
+	"example.com/bookapp/devtools/pglocal"
 	"example.com/bookapp/orders"
 	"example.com/bookapp/shared/migrate"
-	"example.com/bookapp/shared/pglocal"
 	"example.com/bookapp/users"
 )
 

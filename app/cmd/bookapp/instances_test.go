@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"example.com/bookapp/shared/testdb"
+	"example.com/bookapp/devtools/testdb"
 )
 
 // Eight instances started at once on one empty database all become ready,

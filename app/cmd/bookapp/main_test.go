@@ -15,7 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"example.com/bookapp/shared/testdb"
+	"example.com/bookapp/devtools/testdb"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }

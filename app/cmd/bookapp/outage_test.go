@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"example.com/bookapp/shared/pglocal"
+	"example.com/bookapp/devtools/pglocal"
 )
 
 // When the database stops, the app answers 503 problem+json fast instead of

@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"example.com/bookapp/books"
-	"example.com/bookapp/shared/testdb"
+	"example.com/bookapp/devtools/testdb"
 )
 
 // runOK runs bookapp with args against databaseURL and returns its standard

@@ -20,7 +20,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"example.com/bookapp/shared/testdb"
+	"example.com/bookapp/devtools/testdb"
 )
 
 // TestProcess runs the built binary, as it runs in production: building it

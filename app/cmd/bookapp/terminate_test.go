@@ -9,7 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"example.com/bookapp/shared/testdb"
+	"example.com/bookapp/devtools/testdb"
 )
 
 // While PostgreSQL keeps terminating the app's connections (SQLSTATE 57P01,

@@ -22,7 +22,7 @@ import (
 	"syscall"
 	"time"
 
-	"example.com/bookapp/shared/pglocal"
+	"example.com/bookapp/devtools/pglocal"
 )
 
 const usage = `usage: withpg [--] command [arg ...]

@@ -11,7 +11,7 @@ import (
 
 	"example.com/bookapp/books/infrastructure/demodata"
 	"example.com/bookapp/books/persistence"
-	"example.com/bookapp/shared/testdb"
+	"example.com/bookapp/devtools/testdb"
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgxpool"
 )

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"example.com/bookapp/books/persistence/cachecheck"
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/shared/migrate"
 	"example.com/bookapp/shared/pgtx"
-	"example.com/bookapp/shared/testdb"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"

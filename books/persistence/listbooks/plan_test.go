@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/shared/migrate"
-	"example.com/bookapp/shared/testdb"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 )

@@ -14,8 +14,8 @@ import (
 	"example.com/bookapp/books/infrastructure/demodata"
 	"example.com/bookapp/books/persistence"
 	"example.com/bookapp/books/service/listbooks"
+	"example.com/bookapp/devtools/pglocal"
 	"example.com/bookapp/shared/migrate"
-	"example.com/bookapp/shared/pglocal"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )

@@ -9,7 +9,7 @@ import (
 
 	"example.com/bookapp/books/persistence"
 	"example.com/bookapp/books/service/listbooks"
-	"example.com/bookapp/shared/testdb"
+	"example.com/bookapp/devtools/testdb"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"

@@ -3,7 +3,7 @@ package domain
 import (
 	"testing"
 
-	"example.com/shop/shared/testdb"
+	"example.com/shop/devtools/testdb"
 	"github.com/google/go-cmp/cmp"
 )
 

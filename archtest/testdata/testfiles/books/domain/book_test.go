@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"example.com/shop/books/persistence"
-	"example.com/shop/shared/testdb"
+	"example.com/shop/devtools/testdb"
 	"github.com/google/go-cmp/cmp"
 )
 

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"example.com/shop/books/service/listbooks"
-	"example.com/shop/shared/testdb"
+	"example.com/shop/devtools/testdb"
 )
 
 func TestList(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"example.com/bookapp/shared/clocktest"
+	"example.com/bookapp/devtools/clocktest"
 )
 
 func TestClock(t *testing.T) {

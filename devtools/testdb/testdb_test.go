@@ -15,8 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/shared/migrate"
-	"example.com/bookapp/shared/testdb"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }

@@ -1,8 +1,9 @@
 // Package pglocal starts a PostgreSQL server from the binaries installed on
 // the machine, so that bookapp runs and tests with no database set up: a
 // throwaway cluster for a test run, or a persistent development cluster that
-// `make run` keeps between runs. It is shared infrastructure, used only when
-// no DATABASE_URL is given.
+// `make run` keeps between runs. It is developer tooling (module devtools),
+// used only when no DATABASE_URL is given: the apps and tests may import it,
+// the contexts' and the kernel's production code may not (archtest rule 9).
 //
 // The server is the postgres binary run directly as a child process, bound to
 // 127.0.0.1 only, with trust authentication for the superuser "postgres": it

@@ -1,6 +1,6 @@
 // Package testdb gives each test its own PostgreSQL database, created in tens
 // of milliseconds by cloning a template database that already holds the
-// test's migrations. It is a test helper of the shared kernel: import it from
+// test's migrations. It is developer tooling (module devtools): import it from
 // _test.go files only.
 //
 // The server is the one DATABASE_URL names, if it is set (make test sets it
@@ -36,8 +36,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"example.com/bookapp/devtools/pglocal"
 	"example.com/bookapp/shared/migrate"
-	"example.com/bookapp/shared/pglocal"
 )
 
 // New returns a pool on a new database that holds the migrations of sources,

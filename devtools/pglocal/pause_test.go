@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"example.com/bookapp/shared/pglocal"
+	"example.com/bookapp/devtools/pglocal"
 )
 
 // A paused cluster refuses connections but keeps its data, and comes back on

@@ -18,7 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"example.com/bookapp/shared/pglocal"
+	"example.com/bookapp/devtools/pglocal"
 )
 
 func TestThrowaway(t *testing.T) {

@@ -1,0 +1,3 @@
+module example.com/shop/devtools
+
+go 1.26
