@@ -33,6 +33,7 @@ func TestStartingAnswersHealthyButNotReady(t *testing.T) {
 type pinger struct{ err error }
 
 func (p pinger) Ping(context.Context) error { return p.err }
+func (pinger) Reset()                       {}
 
 // Once started, readiness follows the database.
 func TestReadyFollowsTheDatabase(t *testing.T) {

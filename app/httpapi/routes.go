@@ -17,13 +17,15 @@ import (
 
 	"example.com/bookapp/books"
 	"example.com/bookapp/orders"
+	"example.com/bookapp/shared/pgtx"
 	"example.com/bookapp/shared/web"
 	"example.com/bookapp/users"
 )
 
-// A Pinger answers whether the database is reachable.
+// A Pinger answers whether the database is reachable: *pgxpool.Pool.
 type Pinger interface {
 	Ping(ctx context.Context) error
+	pgtx.Resetter
 }
 
 // Deps is everything the API needs, built by the app's wiring.
@@ -130,7 +132,10 @@ func readyz(db Pinger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 		defer cancel()
-		if err := db.Ping(ctx); err != nil {
+		// A ping on a connection the server ended (a failover, a restart)
+		// is retried on a new one, as every read is: the database is back.
+		_, err := pgtx.Read(ctx, db, func() (struct{}, error) { return struct{}{}, db.Ping(ctx) })
+		if err != nil {
 			w.Header().Set("Retry-After", "1")
 			web.WriteProblem(w, r, web.Problem{Status: http.StatusServiceUnavailable,
 				Detail: "The database does not answer."})

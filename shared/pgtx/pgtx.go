@@ -132,7 +132,7 @@ func Unavailable(err error) bool {
 // closed when released) and the second run gets a new connection. Writes do
 // not go through Read: a statement that may have reached the server is not
 // run twice.
-func Read[T any](ctx context.Context, pool *pgxpool.Pool, fn func() (T, error)) (T, error) {
+func Read[T any](ctx context.Context, pool Resetter, fn func() (T, error)) (T, error) {
 	v, err := fn()
 	if err == nil || ctx.Err() != nil || !Terminated(err) {
 		return v, err
@@ -140,6 +140,13 @@ func Read[T any](ctx context.Context, pool *pgxpool.Pool, fn func() (T, error)) 
 	pool.Reset()
 	return fn()
 }
+
+// A Resetter closes every idle connection of a pool: *pgxpool.Pool.
+type Resetter interface {
+	Reset()
+}
+
+var _ Resetter = (*pgxpool.Pool)(nil)
 
 // Terminated reports whether err says that the connection ended under the
 // statement — the server ended it (57P01 administrator command, 57P02 crash

@@ -30,12 +30,19 @@ func env(vars map[string]string) func(string) string {
 // returns its base URL and a function that stops it and returns run's error.
 func startApp(t *testing.T, databaseURL string) (string, func() error) {
 	t.Helper()
+	return startAppEnv(t, map[string]string{"DATABASE_URL": databaseURL})
+}
+
+// startAppEnv is startApp with the environment vars (DATABASE_URL among
+// them).
+func startAppEnv(t *testing.T, vars map[string]string) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-log-level", "debug"},
-			env(map[string]string{"DATABASE_URL": databaseURL}), pw, pw)
+			env(vars), pw, pw)
 		pw.Close()
 	}()
 
