@@ -12,7 +12,7 @@ type Money int64
 // MarshalJSON writes m as a JSON number with exactly two decimals.
 func (m Money) MarshalJSON() ([]byte, error) {
 	u := uint64(m)
-	var b []byte
+	b := make([]byte, 0, 24) // room for the sign, 19 digits, the point and 2 decimals
 	if m < 0 {
 		b = append(b, '-')
 		u = -u // two's complement: right for the most negative value too

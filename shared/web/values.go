@@ -137,10 +137,10 @@ func (d Date) Problem() string {
 	return d.problem
 }
 
-// MarshalJSON writes the day as "YYYY-MM-DD". The layout writes only digits
-// and dashes, which need no escaping.
-func (d Date) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + d.Time.Format(dateLayout) + `"`), nil
+// MarshalText writes the day as YYYY-MM-DD, which encoding/json writes as
+// a JSON string.
+func (d Date) MarshalText() ([]byte, error) {
+	return d.Time.AppendFormat(make([]byte, 0, len(dateLayout)), dateLayout), nil
 }
 
 // UnmarshalJSON reads "YYYY-MM-DD"; null leaves the date unset.
