@@ -38,7 +38,7 @@ func TestMigrationsUpgradeFromTheRetiredHead(t *testing.T) {
 	if n := len(retired.Files); n != 50 {
 		t.Fatalf("%d retired files, want 50", n)
 	}
-	old := openPool(t, testdb.NewEmpty(t))
+	old := testdb.Open(t, testdb.NewEmpty(t))
 	if _, err := migrate.Up(ctx, old, retired); err != nil {
 		t.Fatal(err)
 	}
@@ -60,16 +60,6 @@ func TestMigrationsUpgradeFromTheRetiredHead(t *testing.T) {
 	if diff := cmp.Diff(rowsOf(t, fresh, history), rowsOf(t, old, history)); diff != "" {
 		t.Errorf("upgraded history after 0050 differs from a new database's (-new +upgraded):\n%s", diff)
 	}
-}
-
-func openPool(t *testing.T, url string) *pgxpool.Pool {
-	t.Helper()
-	pool, err := pgxpool.New(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
 }
 
 // schemaOf describes the books schema from pg_catalog, one line per

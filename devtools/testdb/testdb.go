@@ -74,6 +74,19 @@ func NewEmpty(tb testing.TB) string {
 	return create(tb, nil)
 }
 
+// Open opens a pool on url, a database from NewEmpty for example, and
+// closes it when the test ends (before NewEmpty's drop, which was registered
+// first).
+func Open(tb testing.TB, url string) *pgxpool.Pool {
+	tb.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		tb.Fatalf("testdb: open a pool on %s: %v", url, err)
+	}
+	tb.Cleanup(pool.Close)
+	return pool
+}
+
 // Main runs the tests of a package, stops the throwaway cluster if testdb
 // started one, and exits with the tests' exit code. Call it from TestMain.
 // Without it, the cluster dies with the test binary on Linux, and its

@@ -99,7 +99,7 @@ func TestDropsTheDatabaseOfAPassingTest(t *testing.T) {
 }
 
 func TestNewEmpty(t *testing.T) {
-	pool := mustPool(t, testdb.NewEmpty(t))
+	pool := testdb.Open(t, testdb.NewEmpty(t))
 	got := queryInt(t, pool, `SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`)
 	if got != 0 {
@@ -225,16 +225,6 @@ func dbName(t *testing.T, connString string) string {
 		t.Fatal(err)
 	}
 	return cfg.ConnConfig.Database
-}
-
-func mustPool(t *testing.T, url string) *pgxpool.Pool {
-	t.Helper()
-	pool, err := pgxpool.New(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
 }
 
 func mustExec(t *testing.T, pool *pgxpool.Pool, sql string) {

@@ -87,7 +87,7 @@ func shopSchema(t *testing.T, pool *pgxpool.Pool) string {
 // A new database runs the baseline like any other files and then the files
 // after it; its history starts at the baseline.
 func TestBaselineRunsOnANewDatabase(t *testing.T) {
-	pool := mustPool(t, testdb.NewEmpty(t))
+	pool := testdb.Open(t, testdb.NewEmpty(t))
 	applied, err := migrate.Up(context.Background(), pool, squashedSource(t))
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestBaselineRunsOnANewDatabase(t *testing.T) {
 // next run applies nothing.
 func TestBaselineIsRecordedOnADatabaseAtTheRetiredHead(t *testing.T) {
 	ctx := context.Background()
-	pool := mustPool(t, testdb.NewEmpty(t))
+	pool := testdb.Open(t, testdb.NewEmpty(t))
 	if _, err := migrate.Up(ctx, pool, source(t, "shop", retiredFiles)); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestBaselineIsRecordedOnADatabaseAtTheRetiredHead(t *testing.T) {
 		t.Errorf("%d recorded baseline rows with duration 0, want 2", n)
 	}
 
-	fresh := mustPool(t, testdb.NewEmpty(t))
+	fresh := testdb.Open(t, testdb.NewEmpty(t))
 	if _, err := migrate.Up(ctx, fresh, squashedSource(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestBaselineIsRecordedOnADatabaseAtTheRetiredHead(t *testing.T) {
 // was: the baseline cannot tell what the missing files would have done.
 func TestBaselineRefusesADatabasePartWay(t *testing.T) {
 	ctx := context.Background()
-	pool := mustPool(t, testdb.NewEmpty(t))
+	pool := testdb.Open(t, testdb.NewEmpty(t))
 	if _, err := migrate.Up(ctx, pool, source(t, "shop", map[string]string{
 		"0001_create_things.sql": retiredFiles["0001_create_things.sql"],
 	})); err != nil {
@@ -173,7 +173,7 @@ func TestBaselineMustFitItsFiles(t *testing.T) {
 		{Replaces: 2, Through: 6}, // no file 6
 		{Replaces: 2, Through: 2}, // replaces more than it holds
 	} {
-		pool := mustPool(t, testdb.NewEmpty(t))
+		pool := testdb.Open(t, testdb.NewEmpty(t))
 		src := source(t, "shop", squashedFiles)
 		src.Baseline = b
 		if _, err := migrate.Up(context.Background(), pool, src); err == nil || !strings.Contains(err.Error(), "migrate: shop: baseline") {

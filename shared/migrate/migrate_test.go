@@ -30,17 +30,6 @@ func source(t *testing.T, schema string, files map[string]string) migrate.Source
 	return src
 }
 
-// mustPool opens a pool on url and closes it when the test ends.
-func mustPool(t *testing.T, url string) *pgxpool.Pool {
-	t.Helper()
-	pool, err := pgxpool.New(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
-}
-
 func count(t *testing.T, pool *pgxpool.Pool, sql string) int {
 	t.Helper()
 	var n int
@@ -65,7 +54,7 @@ func TestUpConcurrentRunnersApplyEachMigrationOnce(t *testing.T) {
 	const runners = 8
 	pools := make([]*pgxpool.Pool, runners)
 	for i := range pools {
-		pools[i] = mustPool(t, url)
+		pools[i] = testdb.Open(t, url)
 	}
 
 	var (
@@ -106,7 +95,7 @@ func TestUpConcurrentRunnersApplyEachMigrationOnce(t *testing.T) {
 }
 
 func TestUpIsIdempotentAndRecordsHistory(t *testing.T) {
-	pool := mustPool(t, testdb.NewEmpty(t))
+	pool := testdb.Open(t, testdb.NewEmpty(t))
 	src := source(t, "shop", shopFiles)
 	ctx := context.Background()
 
@@ -157,7 +146,7 @@ func TestUpIsIdempotentAndRecordsHistory(t *testing.T) {
 }
 
 func TestUpAppliesOnlyNewFiles(t *testing.T) {
-	pool := mustPool(t, testdb.NewEmpty(t))
+	pool := testdb.Open(t, testdb.NewEmpty(t))
 	ctx := context.Background()
 	if _, err := migrate.Up(ctx, pool, source(t, "shop", map[string]string{
 		"0001_create_things.sql": shopFiles["0001_create_things.sql"],
@@ -215,7 +204,7 @@ func TestUpRefusesChangedMissingAndOutOfOrderFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pool := mustPool(t, testdb.NewEmpty(t))
+			pool := testdb.Open(t, testdb.NewEmpty(t))
 			ctx := context.Background()
 			applied := map[string]string{
 				"0001_create_things.sql": shopFiles["0001_create_things.sql"],
@@ -246,7 +235,7 @@ func TestUpRefusesChangedMissingAndOutOfOrderFiles(t *testing.T) {
 // the error names the file and carries PostgreSQL's message. Once the file is
 // fixed, the next run applies it.
 func TestUpFailingMigrationLeavesNoPartialState(t *testing.T) {
-	pool := mustPool(t, testdb.NewEmpty(t))
+	pool := testdb.Open(t, testdb.NewEmpty(t))
 	ctx := context.Background()
 	files := map[string]string{
 		"0001_create_things.sql": shopFiles["0001_create_things.sql"],
@@ -288,7 +277,7 @@ func TestUpFailingMigrationLeavesNoPartialState(t *testing.T) {
 
 // Sources for different schemas keep separate histories.
 func TestUpKeepsSchemasApart(t *testing.T) {
-	pool := mustPool(t, testdb.NewEmpty(t))
+	pool := testdb.Open(t, testdb.NewEmpty(t))
 	ctx := context.Background()
 	a := source(t, "alpha", map[string]string{"0001_t.sql": "CREATE TABLE alpha.t (id int)"})
 	b := source(t, "beta", map[string]string{
