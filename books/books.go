@@ -9,12 +9,14 @@
 package books
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
 	"example.com/bookapp/books/httpapi"
 	"example.com/bookapp/books/infrastructure"
 	"example.com/bookapp/books/persistence"
+	"example.com/bookapp/books/persistence/cachecheck"
 	"example.com/bookapp/books/service"
 	"example.com/bookapp/books/service/listbooks"
 	"example.com/bookapp/shared/broker"
@@ -45,7 +47,9 @@ func New(pool *pgxpool.Pool, opts Options) *Module {
 	}
 	store := persistence.NewStore(pool)
 	return &Module{
-		service:  service.New(store, now),
+		service: service.New(store, func(ctx context.Context, fix bool) (cachecheck.Report, error) {
+			return cachecheck.Check(ctx, pool, fix)
+		}, now),
 		lists:    listbooks.New(pool, now),
 		forOrder: infrastructure.NewForOrder(store),
 	}
@@ -55,6 +59,7 @@ func New(pool *pgxpool.Pool, opts Options) *Module {
 // whose requests must have been through web.Authenticate.
 func (m *Module) Routes(mux web.Mux, log *slog.Logger) {
 	httpapi.Routes(mux, log, m.service, m.lists)
+	httpapi.Pages(mux, log, m.service, m.lists)
 }
 
 // Service returns the context's use cases but the book lists, for the

@@ -60,6 +60,7 @@ func New(pool *pgxpool.Pool, b *broker.Broker, addresses contracts.AddressProvid
 // whose requests must have been through web.Authenticate.
 func (m *Module) Routes(mux web.Mux, log *slog.Logger) {
 	httpapi.Routes(mux, log, m.service)
+	httpapi.Pages(mux, log, m.service)
 }
 
 // RegisterHandlers registers the context's broker handlers with b. Orders

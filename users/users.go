@@ -91,6 +91,7 @@ func New(pool *pgxpool.Pool, opts Options) *Module {
 // Authenticator.
 func (m *Module) Routes(mux web.Mux, log *slog.Logger) {
 	httpapi.Routes(mux, log, m.service)
+	httpapi.Pages(mux, log, m.service)
 }
 
 // RegisterHandlers registers the context's broker handlers with b. Users

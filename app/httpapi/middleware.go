@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -10,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"example.com/bookapp/shared/web"
+	"example.com/bookapp/shared/web/page"
 )
 
 // logRequests logs each request once it is done: server errors at error
@@ -61,6 +63,10 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 					slog.String("stack", string(debug.Stack())),
 					slog.String("requestId", web.RequestID(r.Context())),
 				)
+				if page.IsPage(r) {
+					page.WriteError(w, r, log, errPanic)
+					return
+				}
 				web.WriteProblem(w, r, web.Problem{Status: http.StatusInternalServerError,
 					Detail: "An unexpected error occurred; quote the request id when reporting it."})
 			}()
@@ -68,6 +74,9 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 		})
 	}
 }
+
+// errPanic is no kind of errs: page.WriteError logs it and answers 500.
+var errPanic = errors.New("panic serving request")
 
 // withDeadline gives each request's context a deadline d from its start, so
 // that nothing done for one request hangs: a database call still running then

@@ -19,6 +19,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"example.com/bookapp/app/httpapi"
+	"example.com/bookapp/shared/web/page"
 )
 
 // contract is the API's OpenAPI document, loaded once for the package, with
@@ -107,6 +108,9 @@ func checkContract(t reporter, req *http.Request, status int, header http.Header
 	if err != nil {
 		t.Errorf("openapi: %v", err)
 		return
+	}
+	if page.IsPage(req) {
+		return // a page, or a path no route has that a browser asked for: HTML, not the API's (pages_test.go)
 	}
 	route, params, err := c.router.FindRoute(req)
 	if err != nil {
@@ -249,6 +253,9 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 		}
 	}
 	for _, route := range inRouter {
+		if isPageRoute(route) {
+			continue // the pages and their static files are not the API
+		}
 		if !slices.Contains(inDoc, route) {
 			t.Errorf("route %s is not in openapi.json", route)
 		}
@@ -281,6 +288,13 @@ func chiRoutes(t *testing.T, srv *httptest.Server) []string {
 	}
 	slices.Sort(list)
 	return slices.Compact(list)
+}
+
+// isPageRoute says whether route ("GET /books/{id}") is one of the pages
+// (or their static files) rather than the API's.
+func isPageRoute(route string) bool {
+	method, path, _ := strings.Cut(route, " ")
+	return page.IsPage(httptest.NewRequest(method, strings.ReplaceAll(path, "*", "x"), nil))
 }
 
 // failures records what checkContract reports.

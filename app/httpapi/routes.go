@@ -17,8 +17,10 @@ import (
 
 	"example.com/bookapp/books"
 	"example.com/bookapp/orders"
+	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/pgtx"
 	"example.com/bookapp/shared/web"
+	"example.com/bookapp/shared/web/page"
 	"example.com/bookapp/users"
 )
 
@@ -46,6 +48,10 @@ type Deps struct {
 	// RequestTimeout bounds each request's context, and with it the
 	// database work done for the request; 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// SecureCookies marks the session cookie Secure (and __Host-) on every
+	// request, for an app behind a proxy that terminates TLS; over TLS
+	// served by the app itself it is Secure anyway.
+	SecureCookies bool
 }
 
 // DefaultRequestTimeout is how long a request may work before its context
@@ -68,7 +74,19 @@ func New(d Deps) http.Handler {
 		return r
 	}
 	r.Group(func(r chi.Router) {
-		r.Use(web.Authenticate(d.Users.Authenticator(), d.Log))
+		// The cross-origin check comes before anything that accepts the
+		// session cookie: a state change (any method but GET, HEAD and
+		// OPTIONS) that a browser says comes from another site is refused
+		// with 403, whatever it carries.
+		cop := http.NewCrossOriginProtection()
+		cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writeError(d.Log)(w, r, errCrossOrigin)
+		}))
+		r.Use(cop.Handler)
+		if d.SecureCookies {
+			r.Use(web.SecureCookies)
+		}
+		r.Use(web.Authenticate(d.Users.Authenticator(), writeError(d.Log)))
 		d.Users.Routes(r, d.Log)
 		if d.Books != nil {
 			d.Books.Routes(r, d.Log)
@@ -100,7 +118,7 @@ func Starting(log *slog.Logger) http.Handler {
 // router, so every route mounted later is covered.
 func newRouter(log *slog.Logger, m *Metrics, timeout time.Duration) *chi.Mux {
 	r := chi.NewRouter()
-	r.Use(web.WithRequestID)
+	r.Use(page.Headers, web.WithRequestID)
 	if m != nil {
 		r.Use(m.instrument) // outside recoverPanics, so a panic counts as the 500 it becomes
 	}
@@ -109,15 +127,43 @@ func newRouter(log *slog.Logger, m *Metrics, timeout time.Duration) *chi.Mux {
 		r.Use(withDeadline(timeout))
 	}
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		web.WriteProblem(w, r, web.Problem{Status: http.StatusNotFound, Detail: "No such resource."})
+		if page.IsPage(r) {
+			page.WriteError(w, r, log, errNoSuchPage)
+			return
+		}
+		web.WriteError(w, r, log, errNoSuchResource)
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		if page.IsPage(r) {
+			page.WriteError(w, r, log, errNoSuchPage)
+			return
+		}
 		web.WriteProblem(w, r, web.Problem{Status: http.StatusMethodNotAllowed,
 			Detail: "The resource does not support the " + r.Method + " method."})
 	})
 	r.Get("/healthz", healthz)
+	r.Method(http.MethodGet, "/static/*", page.Static())
 	r.Get("/openapi.json", openAPI(log))
 	return r
+}
+
+var (
+	errNoSuchResource = errs.New(errs.NotFound, "No such resource.")
+	errNoSuchPage     = errs.New(errs.NotFound, "There is no such page.")
+	errCrossOrigin    = errs.New(errs.Forbidden, "The request came from another site; send the form from this shop's own page.")
+)
+
+// writeError answers an error the router meets itself (no route, a refused
+// cross-origin request, a failed authentication lookup) the way the route
+// would have: an HTML page for a page, problem+json for the API.
+func writeError(log *slog.Logger) func(http.ResponseWriter, *http.Request, error) {
+	return func(w http.ResponseWriter, r *http.Request, err error) {
+		if page.IsPage(r) {
+			page.WriteError(w, r, log, err)
+			return
+		}
+		web.WriteError(w, r, log, err)
+	}
 }
 
 // healthz answers 200 while the process is up.

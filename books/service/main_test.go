@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"example.com/bookapp/books/persistence"
+	"example.com/bookapp/books/persistence/cachecheck"
 	"example.com/bookapp/books/service"
 	"example.com/bookapp/devtools/clocktest"
 	"example.com/bookapp/devtools/testdb"
@@ -30,7 +31,9 @@ func newFixture(t testing.TB) *fixture {
 	pool := testdb.New(t, persistence.Migrations())
 	c := clocktest.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	return &fixture{
-		svc:   service.New(persistence.NewStore(pool), c.Now),
+		svc: service.New(persistence.NewStore(pool), func(ctx context.Context, fix bool) (cachecheck.Report, error) {
+			return cachecheck.Check(ctx, pool, fix)
+		}, c.Now),
 		pool:  pool,
 		clock: c,
 		admin: auth.Principal{

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"example.com/bookapp/books/domain"
+	"example.com/bookapp/books/persistence/cachecheck"
 	"example.com/bookapp/shared/auth"
 	"github.com/google/uuid"
 )
@@ -100,4 +101,16 @@ func (s *Service) update(ctx context.Context, p auth.Principal, id uuid.UUID, ch
 		return Book{}, err
 	}
 	return s.GetBook(ctx, id)
+}
+
+// CheckCache recomputes every book's cached columns (author and tag names,
+// review counters, actual price, and their copies on the tag rows) and
+// reports what disagrees; with fix it also repairs it, without losing a
+// review written meanwhile. Administrators only: it reads the whole
+// catalogue.
+func (s *Service) CheckCache(ctx context.Context, p auth.Principal, fix bool) (cachecheck.Report, error) {
+	if err := auth.RequireAdmin(p); err != nil {
+		return cachecheck.Report{}, err
+	}
+	return s.checkCache(ctx, fix)
 }

@@ -51,6 +51,12 @@ func (s *Service) Tags(ctx context.Context) ([]string, error) {
 	return s.store.Tags(ctx)
 }
 
+// Years returns the years in which the catalogue's books were published,
+// newest first: the year filter's choices. Anyone may call it.
+func (s *Service) Years(ctx context.Context) ([]int, error) {
+	return s.store.Years(ctx)
+}
+
 func toBook(b *domain.Book, reviews []domain.Review) Book {
 	dto := Book{
 		ID:               b.ID(),

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"example.com/bookapp/books/domain"
+	"example.com/bookapp/books/persistence/cachecheck"
 	"github.com/google/uuid"
 )
 
@@ -23,6 +24,7 @@ type Store interface {
 	Update(ctx context.Context, id uuid.UUID, change func(*domain.Book) error) error
 	AddReview(ctx context.Context, r domain.Review) error
 	Tags(ctx context.Context) ([]string, error)
+	Years(ctx context.Context) ([]int, error)
 }
 
 // Service is the books context's use cases but the book lists (see
@@ -32,15 +34,20 @@ type Store interface {
 // routes refuse them first, this is the second lock on the door), and
 // AddReview signs the review with the caller's name.
 type Service struct {
-	store Store
-	now   func() time.Time
+	store      Store
+	checkCache CacheCheck
+	now        func() time.Time
 }
 
-// New returns a Service over store that reads the time from now (nil means
-// time.Now).
-func New(store Store, now func() time.Time) *Service {
+// A CacheCheck recomputes the books' cached columns and reports, and with
+// fix repairs, what disagrees: cachecheck.Check over the context's pool.
+type CacheCheck func(ctx context.Context, fix bool) (cachecheck.Report, error)
+
+// New returns a Service over store that checks the cached columns with
+// checkCache and reads the time from now (nil means time.Now).
+func New(store Store, checkCache CacheCheck, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now}
+	return &Service{store: store, checkCache: checkCache, now: now}
 }

@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -105,6 +106,36 @@ type AddressLookup interface {
 	DeliveryAddress(ctx context.Context, userID uuid.UUID) (Address, error)
 }
 
+// Price looks the basket's books up and prices its lines as Place would
+// now. It returns Validate's errs.Invalid error (and no lines), an error of
+// the lookup, or the lines with an errs.RuleBroken error naming each line
+// whose book is unknown ("no such book"), no longer sold or not for sale:
+// the basket page shows those lines with their problem.
+func Price(ctx context.Context, basket Basket, books BookLookup) ([]Line, error) {
+	if err := basket.Validate(); err != nil {
+		return nil, err
+	}
+	found, err := books.BooksForOrder(ctx, basket.BookIDs())
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[uuid.UUID]Book, len(found))
+	for _, b := range found {
+		byID[b.ID] = b
+	}
+	f := errs.Fields{}
+	lines := make([]Line, len(basket.Lines))
+	for i, l := range basket.Lines {
+		b := byID[l.BookID]
+		path := linePath(i, "bookId")
+		f.Check(path, !b.Found || b.ID != l.BookID, "no such book")
+		f.Check(path, b.Deleted, "the book is no longer sold")
+		f.Check(path, b.PriceCents <= 0, "the book is not for sale")
+		lines[i] = Line{num: i + 1, bookID: l.BookID, title: b.Title, priceCents: b.PriceCents, quantity: l.Quantity}
+	}
+	return lines, f.Err(errs.RuleBroken)
+}
+
 // Place is the business logic of placing an order: it returns a new placed
 // order of basket for customer userID at now, or the reason it cannot be
 // placed. In turn:
@@ -121,28 +152,15 @@ type AddressLookup interface {
 // expected delivery date follows ExpectedDeliveryDate. Errors of books and
 // addresses are returned as they are.
 func Place(ctx context.Context, userID uuid.UUID, basket Basket, books BookLookup, addresses AddressLookup, now time.Time) (*Order, error) {
-	if err := basket.Validate(); err != nil {
+	lines, err := Price(ctx, basket, books)
+	if err != nil && !errors.Is(err, errs.RuleBroken) {
 		return nil, err
 	}
-	found, err := books.BooksForOrder(ctx, basket.BookIDs())
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[uuid.UUID]Book, len(found))
-	for _, b := range found {
-		byID[b.ID] = b
-	}
+	// The terms are checked with the books, so that a customer learns
+	// every broken rule at once.
 	f := errs.Fields{}
+	f.Merge(err)
 	f.Check("acceptTerms", !basket.AcceptTerms, "must be true: accept the terms and conditions to place an order")
-	lines := make([]Line, len(basket.Lines))
-	for i, l := range basket.Lines {
-		b := byID[l.BookID]
-		path := linePath(i, "bookId")
-		f.Check(path, !b.Found || b.ID != l.BookID, "no such book")
-		f.Check(path, b.Deleted, "the book is no longer sold")
-		f.Check(path, b.PriceCents <= 0, "the book is not for sale")
-		lines[i] = Line{num: i + 1, bookID: l.BookID, title: b.Title, priceCents: b.PriceCents, quantity: l.Quantity}
-	}
 	if err := f.Err(errs.RuleBroken); err != nil {
 		return nil, err
 	}

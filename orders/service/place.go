@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"time"
 
 	"example.com/bookapp/orders/domain"
 	"example.com/bookapp/shared/auth"
@@ -39,10 +40,7 @@ type LineInput struct {
 // With a key, a repeat of the same order returns the first order, and
 // concurrent repeats still place exactly one.
 func (s *Service) PlaceOrder(ctx context.Context, p auth.Principal, in PlaceInput) (Order, bool, error) {
-	basket := domain.Basket{AcceptTerms: in.AcceptTerms, Lines: make([]domain.BasketLine, len(in.Lines))}
-	for i, l := range in.Lines {
-		basket.Lines[i] = domain.BasketLine{BookID: l.BookID, Quantity: l.Quantity}
-	}
+	basket := basketOf(in.Lines, in.AcceptTerms)
 	// Both are checked, so that a client learns every problem at once.
 	f := errs.Fields{}
 	f.Merge(basket.Validate())
@@ -89,4 +87,50 @@ func (s *Service) order(ctx context.Context, id uuid.UUID) (Order, error) {
 		return Order{}, err
 	}
 	return toOrder(o), nil
+}
+
+func basketOf(lines []LineInput, acceptTerms bool) domain.Basket {
+	basket := domain.Basket{AcceptTerms: acceptTerms, Lines: make([]domain.BasketLine, len(lines))}
+	for i, l := range lines {
+		basket.Lines[i] = domain.BasketLine{BookID: l.BookID, Quantity: l.Quantity}
+	}
+	return basket
+}
+
+// A Quote is a basket priced as PlaceOrder would place it now, for the
+// basket and checkout pages: nothing is placed or kept.
+type Quote struct {
+	Lines      []Line // in the basket's order; a line whose book is unknown has no title
+	TotalCents int64
+	// Address is the customer's delivery address; nil for an anonymous
+	// caller or one who has set none (PlaceOrder would answer ErrNoAddress).
+	Address              *Address
+	ExpectedDeliveryDate time.Time // if the order were placed now
+}
+
+// Quote prices lines for caller p (who may be anonymous) as PlaceOrder
+// would. It returns errs.Invalid naming the fields at fault, as PlaceOrder
+// does; or the quote with an errs.RuleBroken error naming each
+// "lines[i].bookId" whose book is unknown, no longer sold or not for sale;
+// errors of books and users are errs.Unavailable.
+func (s *Service) Quote(ctx context.Context, p auth.Principal, lines []LineInput) (Quote, error) {
+	priced, err := domain.Price(ctx, basketOf(lines, true), s.books)
+	if err != nil && !errors.Is(err, errs.RuleBroken) {
+		return Quote{}, err
+	}
+	now := s.now()
+	q := Quote{ExpectedDeliveryDate: domain.ExpectedDeliveryDate(now.UTC())}
+	for _, l := range priced {
+		q.Lines = append(q.Lines, toLine(l))
+		q.TotalCents += l.TotalCents()
+	}
+	if p.SignedIn() {
+		switch a, aerr := s.addresses.DeliveryAddress(ctx, p.UserID); {
+		case aerr == nil:
+			q.Address = &Address{Line1: a.Line1, Line2: a.Line2, City: a.City, Postcode: a.Postcode, Country: a.Country}
+		case !errors.Is(aerr, ErrNoAddress):
+			return Quote{}, aerr
+		}
+	}
+	return q, err
 }

@@ -115,8 +115,12 @@ func toOrder(o *domain.Order) Order {
 		TotalCents:           o.TotalCents(),
 	}
 	for _, l := range o.Lines() {
-		dto.Lines = append(dto.Lines, Line{LineNum: l.Num(), BookID: l.BookID(), Title: l.Title(), Quantity: l.Quantity(),
-			UnitPriceCents: l.UnitPriceCents(), LineTotalCents: l.TotalCents()})
+		dto.Lines = append(dto.Lines, toLine(l))
 	}
 	return dto
+}
+
+func toLine(l domain.Line) Line {
+	return Line{LineNum: l.Num(), BookID: l.BookID(), Title: l.Title(), Quantity: l.Quantity(),
+		UnitPriceCents: l.UnitPriceCents(), LineTotalCents: l.TotalCents()}
 }

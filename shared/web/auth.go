@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -37,16 +36,37 @@ var errBadToken = errs.New(errs.Unauthenticated, "The bearer token is missing, i
 // its context. A request without an Authorization header goes on anonymous;
 // one with a header that does not resolve gets 401 on every route, so a client
 // learns at once that its token expired.
-func Authenticate(a Authenticator, log *slog.Logger) func(http.Handler) http.Handler {
+//
+// Without an Authorization header, the token of the session cookie (the
+// pages' sign-in, SetSession) is resolved instead; a cookie that does not
+// resolve (forged, expired, revoked) is removed, and the request goes on
+// anonymous, as a signed-out visitor. Failures of the lookup itself (the
+// database is away) are answered by writeError, so the app answers a page
+// with an HTML page and the API with problem+json.
+func Authenticate(a Authenticator, writeError func(http.ResponseWriter, *http.Request, error)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			token, present := BearerToken(r)
 			if !present {
-				next.ServeHTTP(w, r)
+				cookie, ok := SessionToken(r)
+				if !ok {
+					next.ServeHTTP(w, r)
+					return
+				}
+				p, err := a.Authenticate(r.Context(), cookie)
+				switch {
+				case err == nil:
+					next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
+				case errors.Is(err, errs.Unauthenticated):
+					ClearSession(w, r)
+					next.ServeHTTP(w, r)
+				default:
+					writeError(w, r, err)
+				}
 				return
 			}
 			if token == "" {
-				WriteError(w, r, log, errBadToken)
+				writeError(w, r, errBadToken)
 				return
 			}
 			p, err := a.Authenticate(r.Context(), token)
@@ -54,7 +74,7 @@ func Authenticate(a Authenticator, log *slog.Logger) func(http.Handler) http.Han
 				if errors.Is(err, errs.Unauthenticated) {
 					err = errBadToken
 				}
-				WriteError(w, r, log, err)
+				writeError(w, r, err)
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))

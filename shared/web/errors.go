@@ -43,18 +43,16 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		WriteProblem(w, r, Problem{Status: he.status, Detail: he.detail, Errors: he.fields})
 		return
 	}
-	for _, s := range statuses {
-		if errors.Is(err, s.kind) {
-			p := Problem{Status: s.status, Detail: messageOf(err), Errors: errs.FieldsOf(err)}
-			if s.status == http.StatusUnauthorized {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="bookapp"`)
-			}
-			if s.status == http.StatusServiceUnavailable || s.status == http.StatusTooManyRequests {
-				w.Header().Set("Retry-After", "1")
-			}
-			WriteProblem(w, r, p)
-			return
+	if status, ok := StatusOf(err); ok {
+		p := Problem{Status: status, Detail: MessageOf(err), Errors: errs.FieldsOf(err)}
+		if status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="bookapp"`)
 		}
+		if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", "1")
+		}
+		WriteProblem(w, r, p)
+		return
 	}
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		// The client went away; nobody reads the answer.
@@ -71,10 +69,21 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		Detail: "An unexpected error occurred; quote the request id when reporting it."})
 }
 
-// messageOf is the client-facing message of a kind-wrapping error: the
+// StatusOf returns the HTTP status of err's kind, and false for an error
+// of no kind in errs (an unexpected failure, 500). Pages answer with it too.
+func StatusOf(err error) (int, bool) {
+	for _, s := range statuses {
+		if errors.Is(err, s.kind) {
+			return s.status, true
+		}
+	}
+	return http.StatusInternalServerError, false
+}
+
+// MessageOf is the client-facing message of a kind-wrapping error: the
 // message of the errs.Error in its chain, without the call-site context that
 // wrapping added (which may name internals).
-func messageOf(err error) string {
+func MessageOf(err error) string {
 	if e := (*errs.Error)(nil); errors.As(err, &e) {
 		return e.Message
 	}

@@ -153,13 +153,41 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return &json.UnmarshalTypeError{Value: "value " + string(b), Type: reflect.TypeFor[string]()}
 	}
+	*d = ParseDate(s)
+	if !d.set { // "": present, but no date
+		*d = Date{set: true, problem: dateProblem}
+	}
+	return nil
+}
+
+const dateProblem = "must be a date such as 2024-05-31 (YYYY-MM-DD)"
+
+// ParseDate reads a day written YYYY-MM-DD, as an <input type="date"> of a
+// page's form sends it; "" is an absent date ("is required").
+func ParseDate(s string) Date {
+	if s == "" {
+		return Date{}
+	}
 	t, err := time.Parse(dateLayout, s)
 	if err != nil || len(s) != len(dateLayout) {
-		*d = Date{set: true, problem: "must be a date such as 2024-05-31 (YYYY-MM-DD)"}
-		return nil
+		return Date{set: true, problem: dateProblem}
 	}
-	*d = Date{Time: t, set: true}
-	return nil
+	return Date{Time: t, set: true}
+}
+
+// ParseAmount reads an amount written as a page's form sends it, plain
+// digits with at most two decimals ("12.99", "12"); "" is an absent amount
+// ("is required"). It checks what Amount's JSON decoding checks.
+func ParseAmount(s string) Amount {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Amount{}
+	}
+	whole, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	if whole == "" || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" {
+		return Amount{set: true, problem: "must be an amount such as 12.99"}
+	}
+	return parseMoney(s)
 }
 
 // An Address is a delivery address as the API writes and reads it (the

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
@@ -190,6 +192,9 @@ func TestRequestIDEchoesOnlySaneIDs(t *testing.T) {
 type tokens map[string]auth.Principal
 
 func (ts tokens) Authenticate(_ context.Context, token string) (auth.Principal, error) {
+	if token == "down" {
+		return auth.Principal{}, errs.New(errs.Unavailable, "the database is away")
+	}
 	p, ok := ts[token]
 	if !ok {
 		return auth.Principal{}, errs.New(errs.Unauthenticated, "unknown token")
@@ -211,25 +216,34 @@ func TestAuthentication(t *testing.T) {
 	routes.Handle("GET /public", ok)
 	routes.Handle("GET /user", ok, web.SignedIn)
 	routes.Handle("GET /admin", ok, web.Admin)
-	h := web.Authenticate(ts, log)(mux)
+	h := web.Authenticate(ts, func(w http.ResponseWriter, r *http.Request, err error) {
+		web.WriteError(w, r, log, err)
+	})(mux)
 
 	tests := []struct {
 		name   string
 		path   string
 		header string
+		cookie string // the session cookie's token, "" for none
 		status int
 		body   string
 	}{
-		{"public anonymous", "/public", "", 200, ""},
-		{"public signed in", "/public", "Bearer cust", 200, "Cy"},
-		{"public garbage token", "/public", "Bearer nope", 401, ""},
-		{"public wrong scheme", "/public", "Basic Y3k6cHc=", 401, ""},
-		{"public empty bearer", "/public", "Bearer ", 401, ""},
-		{"user anonymous", "/user", "", 401, ""},
-		{"user signed in", "/user", "bearer cust", 200, "Cy"},
-		{"admin anonymous", "/admin", "", 401, ""},
-		{"admin as customer", "/admin", "Bearer cust", 403, ""},
-		{"admin as admin", "/admin", "Bearer adm", 200, "Ad"},
+		{"public anonymous", "/public", "", "", 200, ""},
+		{"public signed in", "/public", "Bearer cust", "", 200, "Cy"},
+		{"public garbage token", "/public", "Bearer nope", "", 401, ""},
+		{"public wrong scheme", "/public", "Basic Y3k6cHc=", "", 401, ""},
+		{"public empty bearer", "/public", "Bearer ", "", 401, ""},
+		{"user anonymous", "/user", "", "", 401, ""},
+		{"user signed in", "/user", "bearer cust", "", 200, "Cy"},
+		{"admin anonymous", "/admin", "", "", 401, ""},
+		{"admin as customer", "/admin", "Bearer cust", "", 403, ""},
+		{"admin as admin", "/admin", "Bearer adm", "", 200, "Ad"},
+		{"cookie signed in", "/user", "", "cust", 200, "Cy"},
+		{"cookie admin", "/admin", "", "adm", 200, "Ad"},
+		{"cookie forged: a signed-out visitor", "/public", "", "forged", 200, ""},
+		{"cookie forged on a guarded route", "/user", "", "forged", 401, ""},
+		{"bearer wins over cookie", "/user", "Bearer adm", "cust", 200, "Ad"},
+		{"cookie while the database is away", "/public", "", "down", 503, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -237,7 +251,14 @@ func TestAuthentication(t *testing.T) {
 			if tt.header != "" {
 				r.Header.Set("Authorization", tt.header)
 			}
+			if tt.cookie != "" {
+				r.AddCookie(&http.Cookie{Name: "session", Value: tt.cookie})
+			}
 			w, p := serve(t, h, r)
+			cleared := strings.Contains(w.Header().Get("Set-Cookie"), "Max-Age=0")
+			if forged := tt.cookie == "forged"; cleared != forged {
+				t.Errorf("session cookie removed = %v, want %v (Set-Cookie %q)", cleared, forged, w.Header().Get("Set-Cookie"))
+			}
 			if w.Code != tt.status {
 				t.Fatalf("status = %d, want %d", w.Code, tt.status)
 			}
@@ -267,5 +288,48 @@ func TestRenameField(t *testing.T) {
 	other := errs.New(errs.RuleBroken, "no address")
 	if got := web.RenameField(other, "idempotencyKey", "Idempotency-Key"); got != other {
 		t.Errorf("RenameField of an error without the field = %v, want it unchanged", got)
+	}
+}
+
+func TestSessionCookie(t *testing.T) {
+	expires := time.Now().Add(time.Hour)
+	for _, tt := range []struct {
+		name   string
+		tls    bool
+		secure bool // SecureCookies in front
+		want   string
+	}{
+		{"plain HTTP", false, false, "session="},
+		{"TLS", true, false, "__Host-session="},
+		{"configured behind a proxy", false, true, "__Host-session="},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				web.SetSession(w, r, "tok", expires)
+			})
+			if tt.secure {
+				h = web.SecureCookies(h)
+			}
+			r := httptest.NewRequest(http.MethodPost, "/signin", nil)
+			if tt.tls {
+				r.TLS = &tls.ConnectionState{}
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			c := w.Header().Get("Set-Cookie")
+			for _, part := range []string{tt.want + "tok", "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age="} {
+				if !strings.Contains(c, part) {
+					t.Errorf("Set-Cookie %q lacks %q", c, part)
+				}
+			}
+			if secure := strings.Contains(c, "Secure"); secure != (tt.tls || tt.secure) {
+				t.Errorf("Set-Cookie %q: Secure = %v", c, secure)
+			}
+			back := httptest.NewRequest(http.MethodGet, "/", nil)
+			back.Header.Set("Cookie", strings.Split(c, ";")[0])
+			if tok, ok := web.SessionToken(back); !ok || tok != "tok" {
+				t.Errorf("SessionToken of the cookie sent back = %q, %v", tok, ok)
+			}
+		})
 	}
 }

@@ -135,9 +135,9 @@ func TestServeHealthReadinessAndShutdown(t *testing.T) {
 		t.Error("/healthz has no X-Request-Id")
 	}
 
-	status, h, body = get(t, base+"/no-such-route")
+	status, h, body = get(t, base+"/api/no-such-route")
 	if status != http.StatusNotFound || h.Get("Content-Type") != "application/problem+json" {
-		t.Errorf("/no-such-route = %d %s, want 404 application/problem+json", status, h.Get("Content-Type"))
+		t.Errorf("/api/no-such-route = %d %s, want 404 application/problem+json", status, h.Get("Content-Type"))
 	}
 	var p struct {
 		Status    int

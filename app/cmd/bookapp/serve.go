@@ -36,8 +36,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout",
 		envDuration(getenv, "BOOKAPP_REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout),
 		"how long a request may work before its database calls give up with 503 (env BOOKAPP_REQUEST_TIMEOUT)")
+	fs.BoolVar(&cfg.secureCookies, "secure-cookies", getenv("BOOKAPP_SECURE_COOKIES") == "true",
+		"mark the session cookie Secure (__Host-session) on every request, behind a proxy that terminates TLS (env BOOKAPP_SECURE_COOKIES=true)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if v := getenv("BOOKAPP_SECURE_COOKIES"); v != "" && v != "true" && v != "false" {
+		return usageError{fmt.Sprintf("invalid BOOKAPP_SECURE_COOKIES %q: want true or false", v)}
 	}
 	if err := cfg.check(*level); err != nil {
 		return err
@@ -127,7 +132,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := verifyBroker(b); err != nil {
 		return failed(err)
 	}
-	api := httpapi.New(httpapi.Deps{Log: log, DB: pool, Metrics: metrics, RequestTimeout: cfg.requestTimeout, Users: usersModule,
+	api := httpapi.New(httpapi.Deps{Log: log, DB: pool, Metrics: metrics, RequestTimeout: cfg.requestTimeout, SecureCookies: cfg.secureCookies, Users: usersModule,
 		Books: booksModule, Orders: ordersModule})
 	current.Store(&api)
 	url := displayURL(ln.Addr())
