@@ -7,7 +7,7 @@ PKGS        := $(addsuffix /...,$(addprefix ./,$(MODULES)))
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GO_TEST     ?= go test -race -count=1
 
-.PHONY: run test test-go archtest build lint fmt tidy clean help seed bench-books
+.PHONY: run test test-go webcheck screenshots archtest build lint fmt tidy clean help seed bench-books
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -16,8 +16,16 @@ run: build ## serve on :8080; without DATABASE_URL, with a development cluster i
 	./bin/bookapp seed -books 1000 -if-empty -log-level warn
 	./bin/bookapp serve
 
-test: ## start one throwaway PostgreSQL (unless DATABASE_URL is set), run every module's tests with -race, then archtest
+test: webcheck ## start one throwaway PostgreSQL (unless DATABASE_URL is set), run every module's tests with -race (the pages' in Chromium too), then archtest
 	go run ./app/cmd/withpg -- $(MAKE) --no-print-directory test-go archtest
+
+# The pages' checks that run on Node.js (html-validate; axe-core runs inside
+# Chromium), pinned by devtools/webcheck/package-lock.json. Without npm the
+# page tests say how to get it (and fail in CI).
+webcheck: ## install html-validate and axe-core into devtools/webcheck (npm ci), once
+	@if [ -d devtools/webcheck/node_modules ]; then :; \
+	elif command -v npm >/dev/null; then npm ci --prefix devtools/webcheck --no-audit --no-fund; \
+	else echo "npm not found: the page tests will skip html-validate and the browser test (Debian: apt-get install nodejs npm chromium)"; fi
 
 test-go:
 	$(GO_TEST) $(PKGS)
@@ -42,6 +50,10 @@ tidy: ## go mod tidy in every module
 
 clean: ## remove build output (not the development database in .devdata/)
 	rm -rf bin
+
+screenshots: webcheck ## the README's screenshots (docs/images/*.png), taken by the browser test in Chromium
+	mkdir -p docs/images
+	go run ./app/cmd/withpg -- sh -c 'cd app && BOOKAPP_SCREENSHOTS="$(CURDIR)/docs/images" go test -count=1 -run "^TestBrowserJourneys$$" ./httpapi/'
 
 # Demo data and the book list's benchmark.
 BOOKS ?= 1000

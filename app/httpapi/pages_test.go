@@ -16,9 +16,10 @@ import (
 // redirects, so that a test sees each 303 and where it leads. Its POSTs
 // carry an Origin header naming the server, as a browser's do.
 type browser struct {
-	t   *testing.T
-	srv *httptest.Server
-	c   *http.Client
+	t    *testing.T
+	srv  *httptest.Server
+	c    *http.Client
+	html *htmlLog // every HTML page it got, validated when the test ends
 }
 
 func newBrowser(t *testing.T, srv *httptest.Server) *browser {
@@ -27,8 +28,10 @@ func newBrowser(t *testing.T, srv *httptest.Server) *browser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &browser{t: t, srv: srv, c: &http.Client{Jar: jar,
+	b := &browser{t: t, srv: srv, html: &htmlLog{}, c: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	t.Cleanup(func() { b.html.validate(t) })
+	return b
 }
 
 // htmlPage is an answer of the pages: status, headers and the HTML.
@@ -48,6 +51,9 @@ func (b *browser) do(req *http.Request) htmlPage {
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		b.t.Fatal(err)
+	}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		b.html.add(fmt.Sprintf("%s %s %d", req.Method, req.URL.Path, resp.StatusCode), string(body))
 	}
 	return htmlPage{status: resp.StatusCode, header: resp.Header, html: string(body)}
 }
@@ -329,7 +335,7 @@ func TestPagesBasketCheckoutAndOrders(t *testing.T) {
 
 	checkout := b.get("/checkout")
 	form := formValues(t, checkout.html, `action="/checkout"`)
-	if form.Get("idempotencyKey") == "" || len(form["bookId"]) != 2 {
+	if form.Get("idempotencyKey") == "" || form.Get("lines[1].bookId") != emma.ID || form.Get("lines[1].quantity") != "3" {
 		t.Fatalf("the checkout form carries %v", form)
 	}
 	// Without the terms: the form again, with the error beside the box.

@@ -64,7 +64,7 @@ func (p pages) quote(r *http.Request, lines []service.LineInput) (basketView, er
 	}
 	v.Quote = q
 	for i := range lines {
-		if msg, ok := errs.FieldsOf(err)["lines["+strconv.Itoa(i)+"].bookId"]; ok {
+		if msg, ok := errs.FieldsOf(err)[linePath(i, "bookId")]; ok {
 			v.Problems[i] = msg
 		}
 	}
@@ -161,18 +161,14 @@ func (p pages) placeOrder(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := r.PostForm
-	ids, qtys := f["bookId"], f["quantity"]
-	in := service.PlaceInput{AcceptTerms: f.Get("acceptTerms") == "true", Lines: make([]service.LineInput, len(ids))}
-	if len(ids) != len(qtys) {
-		return errs.New(errs.Invalid, "The checkout form is damaged; open the checkout again.")
-	}
-	for i := range ids {
-		id, ok := web.ParseID(ids[i])
-		qty, err := strconv.Atoi(qtys[i])
-		if !ok || err != nil {
-			return errs.New(errs.Invalid, "The checkout form is damaged; open the checkout again.")
+	in := service.PlaceInput{AcceptTerms: f.Get("acceptTerms") == "true"}
+	for i := 0; f.Has(linePath(i, "bookId")); i++ {
+		id, ok := web.ParseID(f.Get(linePath(i, "bookId")))
+		qty, err := strconv.Atoi(f.Get(linePath(i, "quantity")))
+		if !ok || err != nil || i == maxBasketLines {
+			return errDamagedCheckout
 		}
-		in.Lines[i] = service.LineInput{BookID: id, Quantity: qty}
+		in.Lines = append(in.Lines, service.LineInput{BookID: id, Quantity: qty})
 	}
 	if key := f.Get("idempotencyKey"); key != "" {
 		in.IdempotencyKey = &key
@@ -189,6 +185,12 @@ func (p pages) placeOrder(w http.ResponseWriter, r *http.Request) error {
 	setBasket(w, r, nil)
 	return page.SeeOther(w, r, page.Done(orderPath(o.ID), "placed"))
 }
+
+// The checkout form names its lines by the field paths the service's
+// errors use: lines[0].bookId, lines[0].quantity, ...
+func linePath(i int, field string) string { return "lines[" + strconv.Itoa(i) + "]." + field }
+
+var errDamagedCheckout = errs.New(errs.Invalid, "The checkout form is damaged; open the checkout again.")
 
 func orderPath(id uuid.UUID) string { return "/orders/" + id.String() }
 
