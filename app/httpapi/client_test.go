@@ -39,6 +39,13 @@ func newServer(t *testing.T) *httptest.Server {
 func newServerAt(t *testing.T, now func() time.Time) (*httptest.Server, *pgxpool.Pool) {
 	t.Helper()
 	pool := testdb.New(t, users.Migrations(), books.Migrations(), orders.Migrations())
+	return newServerOn(t, pool, now), pool
+}
+
+// newServerOn is newServerAt over pool, whose database holds every
+// context's migrations.
+func newServerOn(t *testing.T, pool *pgxpool.Pool, now func() time.Time) *httptest.Server {
+	t.Helper()
 	usersModule := users.New(pool, users.Options{PasswordHashing: cheapHashing})
 	if err := usersModule.EnsureAdmin(context.Background(), adminEmail, password, "Ada Admin"); err != nil {
 		t.Fatalf("EnsureAdmin: %v", err)
@@ -60,7 +67,7 @@ func newServerAt(t *testing.T, now func() time.Time) (*httptest.Server, *pgxpool
 		Orders: ordersModule,
 	}))
 	t.Cleanup(srv.Close)
-	return srv, pool
+	return srv
 }
 
 // adminEmail is the administrator every test server has; it signs in with

@@ -8,8 +8,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"example.com/bookapp/books"
+	"example.com/bookapp/devtools/testdb"
+	"example.com/bookapp/orders"
+	"example.com/bookapp/users"
 )
 
 // A browser is a cookie-keeping client of the pages that does not follow
@@ -439,4 +445,120 @@ func TestPagesAdministration(t *testing.T) {
 	a.post("/admin/orders/"+orderID+"/status", url.Values{"status": {"lost"}}).must(t, 400, "status")
 	customer.get("/orders/"+orderID).must(t, 200, "dispatched").lacks(t, "Cancel the order")
 	customer.post("/admin/orders/"+orderID+"/status", url.Values{"status": {"delivered"}}).must(t, 403)
+}
+
+// TestPagesBadInput sends every page route what a careless or hostile
+// browser might — malformed and unknown ids, a body that is not a form, a
+// form of 2 MiB, NUL bytes, over-long values, empty forms, a JSON body —
+// as a visitor, a customer and an administrator. No answer may be a 5xx:
+// each is a page (the form again with its error, a 4xx page) or a redirect.
+func TestPagesBadInput(t *testing.T) {
+	srv := newServer(t)
+	admin := login(t, srv, adminEmail)
+	book := adminAddsBook(t, srv, admin, nil)
+	visitor := newBrowser(t, srv)
+	customer := newBrowser(t, srv)
+	customer.signUp("bad@example.com", "Bad Input")
+	administrator := newBrowser(t, srv)
+	administrator.signIn(adminEmail)
+
+	long := strings.Repeat("x", 100_000)
+	bodies := map[string]string{
+		"empty":        "",
+		"not a form":   "%zz=%%%",
+		"2 MiB":        "title=" + strings.Repeat("a", 2<<20),
+		"NUL bytes":    "title=a%00b&email=a%00@example.com&name=%00&password=%00&line1=%00&city=%00&postcode=%00&country=G%00&comment=%00&numStars=%00&bookId=%00&quantity=%00&date=%00&status=%00&actualPrice=%00&publishedOn=%00",
+		"over-long":    "title=" + long + "&email=" + long + "&name=" + long + "&password=" + long + "&line1=" + long + "&comment=" + long + "&promotionalText=" + long + "&authors=" + long + "&tags=" + long + "&bookId=" + long + "&quantity=" + long + "&lines%5B0%5D.bookId=" + long,
+		"wrong values": "numStars=99&quantity=1e9&date=2026-02-30&publishedOn=tomorrow&actualPrice=-1&price=1.234&status=lost&acceptTerms=yes&lines%5B0%5D.bookId=" + book.ID + "&lines%5B0%5D.quantity=0&idempotencyKey=" + long,
+	}
+	ids := []string{book.ID, "nope", "01890a5d-ac96-774b-bcce-b302099a8057", "%00"}
+	routes := slices.DeleteFunc(chiRoutes(t, srv), func(r string) bool { return !isPageRoute(r) })
+	if len(routes) < 30 {
+		t.Fatalf("only %d page routes: %v", len(routes), routes)
+	}
+	n := 0
+	for _, route := range routes {
+		method, pattern, _ := strings.Cut(route, " ")
+		paths := []string{pattern}
+		if strings.Contains(pattern, "{id}") {
+			paths = nil
+			for _, id := range ids {
+				paths = append(paths, strings.ReplaceAll(pattern, "{id}", id))
+			}
+		}
+		for _, path := range paths {
+			path = strings.ReplaceAll(path, "*", "app.css")
+			for who, b := range map[string]*browser{"visitor": visitor, "customer": customer, "administrator": administrator} {
+				var answers []htmlPage
+				if method == http.MethodGet {
+					answers = append(answers, b.get(path+"?cursor=%00&pageSize=-1&sort=x&votes=x&year=x&next=//evil.example"))
+				} else {
+					for _, body := range bodies {
+						req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+						if err != nil {
+							t.Fatal(err)
+						}
+						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+						req.Header.Set("Origin", srv.URL)
+						answers = append(answers, b.do(req))
+					}
+					req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(`{"title": "json"}`))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Origin", srv.URL)
+					answers = append(answers, b.do(req))
+				}
+				for _, a := range answers {
+					n++
+					if a.status >= 500 {
+						t.Errorf("%s %s as %s: %d\n%.2000s", method, path, who, a.status, a.html)
+					}
+					if loc := a.header.Get("Location"); loc != "" && !strings.HasPrefix(loc, "/") {
+						t.Errorf("%s %s as %s redirects to %q, off the site", method, path, who, loc)
+					}
+				}
+			}
+		}
+		if strings.HasPrefix(route, "POST /signout") {
+			customer.signIn("bad@example.com") // the bodies above signed it out
+			administrator.signIn(adminEmail)
+		}
+	}
+	t.Logf("%d requests to %d page routes, none answered 5xx", n, len(routes))
+}
+
+// While the database is away, a page is the 503 page (with Retry-After),
+// not a 500 and not a signed-out page: the session cookie's lookup failing
+// is an outage, not a forged cookie.
+func TestPagesWhileTheDatabaseIsAway(t *testing.T) {
+	pool := testdb.New(t, users.Migrations(), books.Migrations(), orders.Migrations())
+	proxy, url := testdb.NewFaultProxy(t, pool.Config().ConnString())
+	srv := newServerOn(t, testdb.Open(t, url), nil)
+	admin := login(t, srv, adminEmail)
+	book := adminAddsBook(t, srv, admin, nil)
+	visitor := newBrowser(t, srv)
+	customer := newBrowser(t, srv)
+	customer.signUp("away@example.com", "Away")
+	for _, c := range []struct {
+		who  *browser
+		name string
+		path string
+	}{
+		{visitor, "the catalogue", "/"},
+		{visitor, "a book", "/books/" + book.ID},
+		{customer, "the catalogue, signed in", "/"},
+		{customer, "my orders", "/orders"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fired := proxy.Disarm()
+			proxy.Arm(testdb.QueryCanceled, 1) // not retried: the statement may have run
+			p := c.who.get(c.path).must(t, http.StatusServiceUnavailable, "cannot reach its database")
+			if proxy.Disarm() != fired+1 {
+				t.Error("the fault did not fire")
+			}
+			if p.header.Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+			c.who.get(c.path).must(t, http.StatusOK)
+		})
+	}
 }
