@@ -207,7 +207,8 @@ func TestPagesCatalogue(t *testing.T) {
 	}
 
 	// A book's page; a bad filter is a 400 page, an unknown book a 404 page.
-	b.get("/books/"+promo.ID).must(t, 200, "On Promotion", "Martin Kleppmann", "Half price week", "Sign in</a> to review")
+	b.get("/books/"+promo.ID).must(t, 200, "On Promotion", "Martin Kleppmann", "Half price week", "Sign in</a> to review",
+		"O&#39;Reilly", "The big ideas behind reliable", `href="https://example.com/ddia.jpg"`)
 	b.get("/?votes=9").must(t, 400, "votes")
 	b.get("/?cursor=forged").must(t, 400, "cursor")
 	b.get("/books/01890a5d-ac96-774b-bcce-b302099a8057").must(t, 404, "404 Not Found")
