@@ -7,7 +7,7 @@ PKGS        := $(addsuffix /...,$(addprefix ./,$(MODULES)))
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GO_TEST     ?= go test -race -count=1
 
-.PHONY: run test test-go webcheck screenshots archtest build lint fmt tidy clean help seed bench-books
+.PHONY: run test test-go webcheck screenshots generate archtest build lint fmt tidy clean help seed bench-books
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,14 +36,21 @@ archtest: ## check the architecture rules on this workspace
 build: ## build bin/bookapp
 	go build -o bin/bookapp ./app/cmd/bookapp
 
-lint: ## gofmt, go vet and staticcheck on every module, and each module's build on its own (GOWORK=off)
+lint: ## gofmt, go vet and staticcheck on every module, each module's build on its own (GOWORK=off), and the generated pages up to date
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@sums() { find $(MODULES) -name '*_templ.go' | sort | xargs sha256sum; }; before=$$(sums); \
+	go tool templ generate -path . >/dev/null 2>&1 || { go tool templ generate -path .; exit 1; }; \
+	if [ "$$before" != "$$(sums)" ]; then echo "the generated pages (*_templ.go) were not those of their .templ files: make generate rewrote them; commit them"; exit 1; fi
 	go vet $(PKGS)
 	go run $(STATICCHECK) $(PKGS)
 	@for m in $(MODULES); do (cd $$m && GOWORK=off go build ./... && GOWORK=off go vet ./...) || exit 1; done
 
-fmt: ## format every Go file
+fmt: ## format every Go file and every .templ file
 	gofmt -w $(MODULES)
+	go tool templ fmt .
+
+generate: ## the pages' Go code (*_templ.go) from their .templ files, with templ (a tool of the devtools module)
+	go tool templ generate -path .
 
 tidy: ## go mod tidy in every module
 	@for m in $(MODULES); do (cd $$m && go mod tidy) || exit 1; done

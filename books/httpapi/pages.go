@@ -1,13 +1,13 @@
 package httpapi
 
 import (
-	"embed"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/google/uuid"
 
 	"example.com/bookapp/books/persistence/cachecheck"
@@ -17,11 +17,6 @@ import (
 	"example.com/bookapp/shared/web"
 	"example.com/bookapp/shared/web/page"
 )
-
-//go:embed pages/*.html
-var pageFiles embed.FS
-
-var pagesSet = page.MustParse(pageFiles, "pages")
 
 // Pages mounts the books context's pages on mux: the catalogue at /, a
 // book's page with its review form, and the administrators' pages for the
@@ -58,7 +53,7 @@ type pages struct {
 // pageSizes.
 const CataloguePageSize = 20
 
-var pageSizes = []int{10, 20, 50, 100}
+var pageSizes = []string{"10", "20", "50", "100"}
 
 // sortChoices are the catalogue's sorts, in the order the drop-down lists
 // them.
@@ -81,18 +76,66 @@ const (
 	maxTrail  = 30
 )
 
-// catalogueView is what the catalogue page shows.
+// catalogueView is what the catalogue page shows, ready to print: the
+// templates only place values (each call a template makes is a reflective
+// call, and the catalogue is the shop's busiest page).
 type catalogueView struct {
-	Books            []listbooks.Item
-	Tags             []string
-	Years            []int
-	Sorts            []struct{ Value, Label string }
-	PageSizes        []int
-	Sort, Votes, Tag string
-	Year, PageSize   string
-	Filters          url.Values // the sort, filters and page size, for the links that keep them
-	Next, Prev       string     // the next and previous pages' links; "" when there is none
-	First            bool
+	Books                            []bookRow
+	Sorts, Votes, Years, Tags, Sizes []page.Option
+	Next, Prev                       string // the next and previous pages' links; "" when there is none
+}
+
+// options returns the choices values (labelled by label) with chosen
+// selected.
+func options(values []string, chosen string, label func(string) string) []page.Option {
+	out := make([]page.Option, len(values))
+	for i, v := range values {
+		out[i] = page.Option{Value: v, Label: label(v), Selected: v == chosen}
+	}
+	return out
+}
+
+func same(s string) string { return s }
+
+// A bookRow is a book as the catalogue lists it.
+type bookRow struct {
+	ID, Title, Authors, Published, Votes string
+	Tags                                 []string
+	Price                                priceView
+}
+
+// priceView is how a price shows: the actual price, and on promotion the
+// list price struck through beside the promotional text; "not for sale" at 0.
+type priceView struct {
+	ForSale, OnPromotion          bool
+	Price, ActualPrice, PromoText string
+}
+
+func priceOf(priceCents, actualCents int64, promoText string) priceView {
+	return priceView{
+		ForSale: actualCents > 0, OnPromotion: actualCents != priceCents,
+		Price: page.Money(priceCents), ActualPrice: page.Money(actualCents), PromoText: promoText,
+	}
+}
+
+// votesOf is a book's votes as the shop words them.
+func votesOf(average *float64, count int) string {
+	if average == nil {
+		return "Be the first to review"
+	}
+	customers := "customers"
+	if count == 1 {
+		customers = "customer"
+	}
+	return "Votes " + strconv.FormatFloat(*average, 'f', 1, 64) + " by " + strconv.Itoa(count) + " " + customers
+}
+
+func rowOf(it listbooks.Item) bookRow {
+	return bookRow{
+		ID: it.ID.String(), Title: it.Title, Authors: it.Authors, Published: page.Date(it.PublishedOn),
+		Votes: votesOf(it.AverageVotes, it.ReviewsCount), Tags: it.Tags,
+		Price: priceOf(it.PriceCents, it.ActualPriceCents, it.PromotionalText),
+	}
 }
 
 func (p pages) catalogue(w http.ResponseWriter, r *http.Request) error {
@@ -100,18 +143,14 @@ func (p pages) catalogue(w http.ResponseWriter, r *http.Request) error {
 		return errNoSuchPage
 	}
 	q := web.QueryOf(r)
-	v := catalogueView{
-		Sorts: sortChoices, PageSizes: pageSizes,
-		Sort: q.String("sort"), Votes: q.String("votes"), Tag: q.String("tag"), Year: q.String("year"),
-		PageSize: q.String("pageSize"),
-	}
-	in := listbooks.Query{Sort: v.Sort, Votes: q.Int("votes"), Tag: v.Tag, PageSize: q.Int("pageSize"), Cursor: q.String("cursor")}
+	sort, votes, tag, year, size := q.String("sort"), q.String("votes"), q.String("tag"), q.String("year"), q.String("pageSize")
+	in := listbooks.Query{Sort: sort, Votes: q.Int("votes"), Tag: tag, PageSize: q.Int("pageSize"), Cursor: q.String("cursor")}
 	if in.PageSize == nil {
 		n := CataloguePageSize
 		in.PageSize = &n
-		v.PageSize = strconv.Itoa(n)
+		size = strconv.Itoa(n)
 	}
-	switch year := v.Year; {
+	switch {
 	case year == listbooks.YearUpcoming:
 		in.Upcoming = true
 	case year == "" || len(year) == 4:
@@ -126,39 +165,66 @@ func (p pages) catalogue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if v.Tags, err = p.books.Tags(r.Context()); err != nil {
+	tags, err := p.books.Tags(r.Context())
+	if err != nil {
 		return err
 	}
-	if v.Years, err = p.books.Years(r.Context()); err != nil {
+	years, err := p.books.Years(r.Context())
+	if err != nil {
 		return err
 	}
-	v.Books = list.Items
-	v.Filters = url.Values{}
+	if sort == "" {
+		sort = listbooks.SortDefault
+	}
+	v := catalogueView{
+		Books: make([]bookRow, len(list.Items)),
+		Sorts: make([]page.Option, len(sortChoices)),
+		Votes: options([]string{"", "1", "2", "3", "4"}, votes, func(s string) string {
+			if s == "" {
+				return "Any"
+			}
+			return s + " or more"
+		}),
+		Tags:  append([]page.Option{{Value: "", Label: "Any tag", Selected: tag == ""}}, options(tags, tag, same)...),
+		Sizes: options(pageSizes, size, same),
+		Years: []page.Option{{Value: "", Label: "Any year", Selected: year == ""},
+			{Value: listbooks.YearUpcoming, Label: "Upcoming", Selected: year == listbooks.YearUpcoming}},
+	}
+	for i, c := range sortChoices {
+		v.Sorts[i] = page.Option{Value: c.Value, Label: c.Label, Selected: c.Value == sort}
+	}
+	for _, y := range years {
+		s := strconv.Itoa(y)
+		v.Years = append(v.Years, page.Option{Value: s, Label: s, Selected: s == year})
+	}
+	for i, it := range list.Items {
+		v.Books[i] = rowOf(it)
+	}
+	filters := url.Values{}
 	for _, k := range []string{"sort", "votes", "year", "tag", "pageSize"} {
 		if s := q.String(k); s != "" {
-			v.Filters.Set(k, s)
+			filters.Set(k, s)
 		}
 	}
 	trail := splitTrail(q.String("back"))
-	v.First = in.Cursor == ""
 	if list.NextCursor != "" {
 		here := in.Cursor
 		if here == "" {
 			here = firstPage
 		}
 		next := append(trail[max(0, len(trail)+1-maxTrail):len(trail):len(trail)], here)
-		v.Next = link(v.Filters, "cursor", list.NextCursor, "back", strings.Join(next, trailSep))
+		v.Next = link(filters, "cursor", list.NextCursor, "back", strings.Join(next, trailSep))
 	}
 	if len(trail) > 0 {
 		prev := trail[len(trail)-1]
 		if prev == firstPage {
 			prev = ""
 		}
-		v.Prev = link(v.Filters, "cursor", prev, "back", strings.Join(trail[:len(trail)-1], trailSep))
-	} else if !v.First {
-		v.Prev = link(v.Filters)
+		v.Prev = link(filters, "cursor", prev, "back", strings.Join(trail[:len(trail)-1], trailSep))
+	} else if in.Cursor != "" {
+		v.Prev = link(filters)
 	}
-	return pagesSet.Render(w, r, http.StatusOK, "catalogue.html", v)
+	return page.Render(w, r, http.StatusOK, cataloguePage(page.ViewOf(r), v))
 }
 
 func splitTrail(s string) []string {
@@ -189,7 +255,10 @@ func link(q url.Values, pairs ...string) string {
 // bookView is a book's page: the book, and whether the caller may review it
 // or manage it.
 type bookView struct {
-	Book service.Book
+	Book           service.Book
+	Price          priceView
+	Authors, Votes string
+	Stars          []page.Option // the review form's choices
 }
 
 func (p pages) bookOf(r *http.Request) (bookView, error) {
@@ -198,7 +267,13 @@ func (p pages) bookOf(r *http.Request) (bookView, error) {
 		return bookView{}, service.ErrBookNotFound
 	}
 	b, err := p.books.GetBook(r.Context(), id)
-	return bookView{Book: b}, err
+	stars := r.PostFormValue("numStars")
+	if stars == "" {
+		stars = "5"
+	}
+	return bookView{Book: b, Price: priceOf(b.PriceCents, b.ActualPriceCents, b.PromotionalText),
+		Authors: strings.Join(b.Authors, ", "), Votes: votesOf(b.AverageVotes, b.ReviewsCount),
+		Stars: options([]string{"5", "4", "3", "2", "1", "0"}, stars, same)}, err
 }
 
 func (p pages) book(w http.ResponseWriter, r *http.Request) error {
@@ -206,7 +281,7 @@ func (p pages) book(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return pagesSet.Render(w, r, http.StatusOK, "book.html", v)
+	return page.Render(w, r, http.StatusOK, bookDetailPage(page.ViewOf(r), v))
 }
 
 // form shows book r's page again with the form it sent and err's field
@@ -216,7 +291,7 @@ func (p pages) bookForm(w http.ResponseWriter, r *http.Request, err error) error
 	if gerr != nil {
 		return gerr
 	}
-	return pagesSet.RenderForm(w, r, "book.html", v, err)
+	return page.RenderForm(w, r, err, func(pv page.View) templ.Component { return bookDetailPage(pv, v) })
 }
 
 func (p pages) addReview(w http.ResponseWriter, r *http.Request) error {
@@ -241,11 +316,11 @@ func (p pages) addReview(w http.ResponseWriter, r *http.Request) error {
 func bookPath(id uuid.UUID) string { return "/books/" + id.String() }
 
 func (p pages) admin(w http.ResponseWriter, r *http.Request) error {
-	return pagesSet.Render(w, r, http.StatusOK, "admin.html", nil)
+	return page.Render(w, r, http.StatusOK, adminPage(page.ViewOf(r)))
 }
 
 func (p pages) newBookForm(w http.ResponseWriter, r *http.Request) error {
-	return pagesSet.Render(w, r, http.StatusOK, "newbook.html", nil)
+	return page.Render(w, r, http.StatusOK, newBookPage(page.ViewOf(r)))
 }
 
 // lines splits a text area's value into its non-empty lines: a new book's
@@ -262,12 +337,12 @@ func lines(s string) []string {
 
 func (p pages) addBook(w http.ResponseWriter, r *http.Request) error {
 	if err := page.ReadForm(w, r); err != nil {
-		return pagesSet.RenderForm(w, r, "newbook.html", nil, err)
+		return page.RenderForm(w, r, err, newBookPage)
 	}
 	f := r.PostForm
 	publishedOn, price := web.ParseDate(f.Get("publishedOn")), web.ParseAmount(f.Get("price"))
 	if err := web.Check(map[string]web.Checked{"publishedOn": publishedOn, "price": price}); err != nil {
-		return pagesSet.RenderForm(w, r, "newbook.html", nil, err)
+		return page.RenderForm(w, r, err, newBookPage)
 	}
 	var tags []string
 	for _, t := range strings.Split(f.Get("tags"), ",") {
@@ -281,7 +356,7 @@ func (p pages) addBook(w http.ResponseWriter, r *http.Request) error {
 		Authors: lines(f.Get("authors")), Tags: tags,
 	})
 	if err != nil {
-		return pagesSet.RenderForm(w, r, "newbook.html", nil, err)
+		return page.RenderForm(w, r, err, newBookPage)
 	}
 	return page.SeeOther(w, r, page.Done(bookPath(b.ID), "saved"))
 }
@@ -377,7 +452,7 @@ func (p pages) deleted(w http.ResponseWriter, r *http.Request) error {
 	if list.NextCursor != "" {
 		v.Next = "/admin/books/deleted?cursor=" + url.QueryEscape(list.NextCursor)
 	}
-	return pagesSet.Render(w, r, http.StatusOK, "deleted.html", v)
+	return page.Render(w, r, http.StatusOK, deletedPage(page.ViewOf(r), v))
 }
 
 // cacheView is the cache check's page: nil before a check has run.
@@ -386,7 +461,7 @@ type cacheView struct {
 }
 
 func (p pages) cacheForm(w http.ResponseWriter, r *http.Request) error {
-	return pagesSet.Render(w, r, http.StatusOK, "cache.html", cacheView{})
+	return page.Render(w, r, http.StatusOK, cachePage(page.ViewOf(r), cacheView{}))
 }
 
 // checkCache runs the check (and the repair, with fix=true) and shows its
@@ -400,5 +475,5 @@ func (p pages) checkCache(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return pagesSet.Render(w, r, http.StatusOK, "cache.html", cacheView{Report: &rep})
+	return page.Render(w, r, http.StatusOK, cachePage(page.ViewOf(r), cacheView{Report: &rep}))
 }

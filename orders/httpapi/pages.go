@@ -1,13 +1,13 @@
 package httpapi
 
 import (
-	"embed"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/google/uuid"
 
 	"example.com/bookapp/orders/service"
@@ -15,11 +15,6 @@ import (
 	"example.com/bookapp/shared/web"
 	"example.com/bookapp/shared/web/page"
 )
-
-//go:embed pages/*.html
-var pageFiles embed.FS
-
-var pagesSet = page.MustParse(pageFiles, "pages")
 
 // Pages mounts the orders context's pages on mux: the basket (a cookie, see
 // basketOf), the checkout, the customer's orders with their changes, and the
@@ -76,7 +71,7 @@ func (p pages) basket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return pagesSet.Render(w, r, http.StatusOK, "basket.html", v)
+	return page.Render(w, r, http.StatusOK, basketPage(page.ViewOf(r), v))
 }
 
 // formBook reads the bookId of a basket form; a bad one is a 400 page.
@@ -149,7 +144,7 @@ func (p pages) checkout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Key = uuid.NewString()
-	return pagesSet.Render(w, r, http.StatusOK, "checkout.html", v)
+	return page.Render(w, r, http.StatusOK, checkoutPage(page.ViewOf(r), v))
 }
 
 // placeOrder places the order the checkout form shows: its lines travel in
@@ -180,7 +175,7 @@ func (p pages) placeOrder(w http.ResponseWriter, r *http.Request) error {
 			return qerr
 		}
 		v.Key = f.Get("idempotencyKey")
-		return pagesSet.RenderForm(w, r, "checkout.html", v, err)
+		return page.RenderForm(w, r, err, func(pv page.View) templ.Component { return checkoutPage(pv, v) })
 	}
 	setBasket(w, r, nil)
 	return page.SeeOther(w, r, page.Done(orderPath(o.ID), "placed"))
@@ -196,9 +191,9 @@ func orderPath(id uuid.UUID) string { return "/orders/" + id.String() }
 
 // ordersView is a page of orders.
 type ordersView struct {
+	Title  string
 	Orders []service.Order
 	Next   string
-	All    bool
 }
 
 func (p pages) list(w http.ResponseWriter, r *http.Request, all bool, base string) error {
@@ -211,11 +206,14 @@ func (p pages) list(w http.ResponseWriter, r *http.Request, all bool, base strin
 	if err != nil {
 		return err
 	}
-	v := ordersView{Orders: list.Items, All: all}
+	v := ordersView{Title: "My orders", Orders: list.Items}
+	if all {
+		v.Title = "Orders"
+	}
 	if list.NextCursor != "" {
 		v.Next = base + "?cursor=" + url.QueryEscape(list.NextCursor)
 	}
-	return pagesSet.Render(w, r, http.StatusOK, "orders.html", v)
+	return page.Render(w, r, http.StatusOK, ordersPage(page.ViewOf(r), v))
 }
 
 func (p pages) myOrders(w http.ResponseWriter, r *http.Request) error {
@@ -229,8 +227,10 @@ func (p pages) allOrders(w http.ResponseWriter, r *http.Request) error {
 // orderView is an order's page.
 type orderView struct {
 	Order    service.Order
-	Statuses []string
+	Statuses []page.Option // an administrator's choices
 }
+
+var statuses = []string{"placed", "dispatched", "delivered", "cancelled"}
 
 func (p pages) orderOf(r *http.Request) (orderView, error) {
 	id, err := web.PathID(r, "id")
@@ -238,7 +238,11 @@ func (p pages) orderOf(r *http.Request) (orderView, error) {
 		return orderView{}, service.ErrOrderNotFound
 	}
 	o, err := p.orders.GetOrder(r.Context(), web.Caller(r), id)
-	return orderView{Order: o, Statuses: []string{"placed", "dispatched", "delivered", "cancelled"}}, err
+	v := orderView{Order: o}
+	for _, s := range statuses {
+		v.Statuses = append(v.Statuses, page.Option{Value: s, Label: s, Selected: s == o.Status})
+	}
+	return v, err
 }
 
 func (p pages) order(w http.ResponseWriter, r *http.Request) error {
@@ -246,7 +250,7 @@ func (p pages) order(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return pagesSet.Render(w, r, http.StatusOK, "order.html", v)
+	return page.Render(w, r, http.StatusOK, orderPage(page.ViewOf(r), v))
 }
 
 // change runs a change of the order r names and answers with its page:
@@ -265,7 +269,7 @@ func (p pages) change(w http.ResponseWriter, r *http.Request, done string, do fu
 		if gerr != nil {
 			return gerr
 		}
-		return pagesSet.RenderForm(w, r, "order.html", v, err)
+		return page.RenderForm(w, r, err, func(pv page.View) templ.Component { return orderPage(pv, v) })
 	}
 	return page.SeeOther(w, r, page.Done(page.LocalPath(r.PostFormValue("next"), orderPath(id)), done))
 }

@@ -1,19 +1,15 @@
 package httpapi
 
 import (
-	"embed"
 	"log/slog"
 	"net/http"
+
+	"github.com/a-h/templ"
 
 	"example.com/bookapp/shared/web"
 	"example.com/bookapp/shared/web/page"
 	"example.com/bookapp/users/service"
 )
-
-//go:embed pages/*.html
-var pageFiles embed.FS
-
-var pagesSet = page.MustParse(pageFiles, "pages")
 
 // Pages mounts the users context's pages on mux: sign-up, sign-in and
 // sign-out (the session cookie holds the token Login issues), and the
@@ -34,26 +30,21 @@ type pages struct {
 	users *service.Service
 }
 
-// signInView is what the sign-in and sign-up pages show beside the form.
-type signInView struct {
-	Next string // where to go after signing in
-}
-
 // nextOf is where a sign-in or a saved address leads: the next parameter
 // when it is a path of this site.
 func nextOf(r *http.Request) string { return page.LocalPath(r.FormValue("next"), "/") }
 
 func (p pages) signUpForm(w http.ResponseWriter, r *http.Request) error {
-	return pagesSet.Render(w, r, http.StatusOK, "signup.html", signInView{Next: nextOf(r)})
+	return page.Render(w, r, http.StatusOK, signUpPage(page.ViewOf(r), nextOf(r)))
 }
 
 func (p pages) signUp(w http.ResponseWriter, r *http.Request) error {
 	if err := page.ReadForm(w, r); err != nil {
-		return pagesSet.RenderForm(w, r, "signup.html", signInView{Next: nextOf(r)}, err)
+		return page.RenderForm(w, r, err, func(v page.View) templ.Component { return signUpPage(v, nextOf(r)) })
 	}
 	in := service.RegisterInput{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Password: r.PostFormValue("password")}
 	if _, err := p.users.Register(r.Context(), in); err != nil {
-		return pagesSet.RenderForm(w, r, "signup.html", signInView{Next: nextOf(r)}, err)
+		return page.RenderForm(w, r, err, func(v page.View) templ.Component { return signUpPage(v, nextOf(r)) })
 	}
 	tok, err := p.users.Login(r.Context(), in.Email, in.Password)
 	if err != nil {
@@ -64,16 +55,16 @@ func (p pages) signUp(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (p pages) signInForm(w http.ResponseWriter, r *http.Request) error {
-	return pagesSet.Render(w, r, http.StatusOK, "signin.html", signInView{Next: nextOf(r)})
+	return page.Render(w, r, http.StatusOK, signInPage(page.ViewOf(r), nextOf(r)))
 }
 
 func (p pages) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := page.ReadForm(w, r); err != nil {
-		return pagesSet.RenderForm(w, r, "signin.html", signInView{Next: nextOf(r)}, err)
+		return page.RenderForm(w, r, err, func(v page.View) templ.Component { return signInPage(v, nextOf(r)) })
 	}
 	tok, err := p.users.Login(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"))
 	if err != nil {
-		return pagesSet.RenderForm(w, r, "signin.html", signInView{Next: nextOf(r)}, err)
+		return page.RenderForm(w, r, err, func(v page.View) templ.Component { return signInPage(v, nextOf(r)) })
 	}
 	// A new token at every sign-in: a session fixed before it is not
 	// carried over. The one the browser had, if any, is revoked.
@@ -116,7 +107,7 @@ func (p pages) account(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return pagesSet.Render(w, r, http.StatusOK, "account.html", v)
+	return page.Render(w, r, http.StatusOK, accountPage(page.ViewOf(r), v))
 }
 
 func (p pages) setAddress(w http.ResponseWriter, r *http.Request) error {
@@ -126,14 +117,14 @@ func (p pages) setAddress(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if formErr != nil {
-		return pagesSet.RenderForm(w, r, "account.html", me, formErr)
+		return page.RenderForm(w, r, formErr, func(v page.View) templ.Component { return accountPage(v, me) })
 	}
 	_, err = p.users.SetAddress(r.Context(), web.Caller(r), service.AddressInput{
 		Line1: r.PostFormValue("line1"), Line2: r.PostFormValue("line2"), City: r.PostFormValue("city"),
 		Postcode: r.PostFormValue("postcode"), Country: r.PostFormValue("country"),
 	})
 	if err != nil {
-		return pagesSet.RenderForm(w, r, "account.html", me, err)
+		return page.RenderForm(w, r, err, func(v page.View) templ.Component { return accountPage(v, me) })
 	}
 	return page.SeeOther(w, r, page.Done(me.Next, "saved"))
 }

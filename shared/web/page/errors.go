@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"example.com/bookapp/shared/errs"
@@ -47,7 +48,7 @@ func (rs Routes) Handle(pattern string, h web.Handler, guards ...web.Guard) {
 
 // errorView is what templates/error.html shows.
 type errorView struct {
-	Status    int
+	Status    string
 	Title     string
 	Message   string
 	RequestID string
@@ -93,9 +94,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		msg = fieldList(errs.FieldsOf(err))
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	_ = errorPages.render(w, r, status, "error.html", View{Data: errorView{
-		Status: status, Title: http.StatusText(status), Message: msg, RequestID: web.RequestID(r.Context()),
-	}})
+	_ = Render(w, r, status, errorPage(ViewOf(r), errorView{
+		Status: strconv.Itoa(status), Title: http.StatusText(status), Message: msg, RequestID: web.RequestID(r.Context()),
+	}))
 }
 
 // fieldList turns the field errors of a request that no form shows (a

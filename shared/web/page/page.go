@@ -1,123 +1,73 @@
 // Package page is the furniture every context's pages share: the layout
-// and the error pages (templates/), the style sheet and the one script
-// (static/), the rendering of a page with html/template, form reading, the
-// HTML answer to an error, and the security headers. It is net/http and
-// html/template alone, like shared/web beside it; each context keeps its own
-// pages (its templates and handlers) in its httpapi layer, next to its JSON
-// handlers, and calls its own services, never the JSON API.
+// and the error page (layout.templ), the style sheet and the one script
+// (static/), rendering a page, form reading, the HTML answer to an error,
+// and the security headers. It is net/http and templ alone, beside
+// shared/web; each context keeps its own pages (their templ components and
+// handlers) in its httpapi layer, next to its JSON handlers, and calls its
+// own services, never the JSON API.
 //
-// A context's page is a template file that defines "title" and "content";
-// Parse puts each file together with the layout. Handlers have the one
-// shape of every handler, web.Handler, and are mounted with Routes, which
-// answers a returned error with an HTML page instead of problem+json.
+// A context's page is a templ component that puts its content in Layout,
+// given the View of the request (ViewOf, or FormView for a form sent
+// back with its errors). Handlers have the one shape of every handler,
+// web.Handler, and are mounted with Routes, which answers a returned error
+// with an HTML page instead of problem+json.
 package page
 
 import (
 	"bytes"
 	"embed"
 	"fmt"
-	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"path"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"example.com/bookapp/shared/auth"
 	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/web"
 )
 
-//go:embed templates static
+//go:embed static
 var files embed.FS
 
-// A Set is a context's pages, each parsed with the layout.
-type Set struct {
-	pages map[string]*template.Template
-}
-
-// base is the layout and the shared error page.
-var base = template.Must(template.New("").Funcs(Funcs).ParseFS(files, "templates/layout.html"))
-
-// errorPages is the error page, rendered by WriteError for every context.
-var errorPages = mustParse(files, "templates", "error.html")
-
-// Parse returns the pages in dir of fsys: every .html file but those whose
-// name starts with "_", each parsed after the layout and the "_" files
-// (templates several pages use), and named by its file name ("book.html").
-func Parse(fsys fs.FS, dir string) (*Set, error) {
-	entries, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil, err
-	}
-	var partials, names []string
-	for _, e := range entries {
-		switch name := e.Name(); {
-		case !strings.HasSuffix(name, ".html"):
-		case strings.HasPrefix(name, "_"):
-			partials = append(partials, path.Join(dir, name))
-		default:
-			names = append(names, name)
-		}
-	}
-	s := &Set{pages: map[string]*template.Template{}}
-	for _, name := range names {
-		t := template.Must(base.Clone())
-		if len(partials) > 0 {
-			if _, err := t.ParseFS(fsys, partials...); err != nil {
-				return nil, err
-			}
-		}
-		if _, err := t.ParseFS(fsys, path.Join(dir, name)); err != nil {
-			return nil, err
-		}
-		s.pages[name] = t
-	}
-	return s, nil
-}
-
-func mustParse(fsys fs.FS, dir string, names ...string) *Set {
-	s, err := Parse(fsys, dir)
-	if err != nil {
-		panic(err)
-	}
-	for _, n := range names {
-		if s.pages[n] == nil {
-			panic("page: no template " + n)
-		}
-	}
-	return s
-}
-
-// MustParse is Parse for a context's embedded pages, which are known at
-// build time: an error is a bug, and panics at start-up.
-func MustParse(fsys fs.FS, dir string) *Set { return mustParse(fsys, dir) }
-
-// A View is what a page's template is given: .Caller (the signed-in
-// principal, or the zero one), .Path (the request's path and query, for
-// sign-in's way back), .Data (the page's own values), .Form (the values a
-// form was sent with, to show them again) and .Errors (what is wrong with
-// them, by the field paths the services name).
+// A View is what every page knows of its request: the caller (the zero
+// Principal when signed out), the request's path and query (for sign-in's
+// way back), the flash note of a redirect, and for a form sent back with
+// its errors the values it was sent with and what is wrong with them, by
+// the field paths the services name ("" for a message that names no
+// field).
 type View struct {
 	Caller auth.Principal
 	Path   string
-	Data   any
+	Flash  string
 	Form   url.Values
 	Errors map[string]string
-	Flash  string
 }
 
-// Render answers r with the page name of s, with status and data. A form
-// shown again with its errors is rendered with RenderForm.
-func (s *Set) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
-	return s.render(w, r, status, name, View{Data: data, Flash: flashes[r.URL.Query().Get("done")]})
+// ViewOf returns the View of r, with the flash note its ?done= names.
+func ViewOf(r *http.Request) View {
+	return View{Caller: web.Caller(r), Path: r.URL.RequestURI(), Flash: flashes[r.URL.Query().Get("done")],
+		Form: url.Values{}, Errors: map[string]string{}}
 }
+
+// Value is the form's value for name when the form was sent back (shown
+// again with its errors), fallback otherwise (the stored value).
+func (v View) Value(name, fallback string) string {
+	if vs, ok := v.Form[name]; ok && len(vs) > 0 {
+		return vs[0]
+	}
+	return fallback
+}
+
+// Error is what is wrong with the field name, "" when nothing is.
+func (v View) Error(name string) string { return v.Errors[name] }
 
 // flashes are the notes a page shows after the POST that redirected to it
-// (SeeOther with ?done=...): fixed texts, so that a link cannot make the shop
-// say something it did not.
+// (SeeOther to Done(path, note)): fixed texts, so that a link cannot make
+// the shop say something it did not.
 var flashes = map[string]string{
 	"saved":     "Saved.",
 	"placed":    "Thank you: your order is placed.",
@@ -129,47 +79,18 @@ var flashes = map[string]string{
 	"welcome":   "Welcome: your account is ready, and you are signed in.",
 }
 
-// RenderForm answers r with the page name showing the form r sent again
-// with err's field errors beside the fields (and its message when it names
-// no field), with the status err's kind has: 400, 409, 422, and 401 or 429
-// for a refused sign-in. An error of another kind is returned, for Routes to
-// answer.
-func (s *Set) RenderForm(w http.ResponseWriter, r *http.Request, name string, data any, err error) error {
-	status, _ := web.StatusOf(err)
-	switch status {
-	case http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusConflict,
-		http.StatusTooManyRequests, http.StatusUnauthorized: // the last two: a sign-in refused
-	default:
-		return err
-	}
-	fields := map[string]string{}
-	for k, v := range errs.FieldsOf(err) {
-		fields[k] = v
-	}
-	if len(fields) == 0 {
-		fields[""] = web.MessageOf(err)
-	}
-	return s.render(w, r, status, name, View{Data: data, Form: r.PostForm, Errors: fields})
-}
-
-func (s *Set) render(w http.ResponseWriter, r *http.Request, status int, name string, v View) error {
-	t := s.pages[name]
-	if t == nil {
-		return fmt.Errorf("page: no page %q", name)
-	}
-	v.Caller = web.Caller(r)
-	v.Path = r.URL.RequestURI()
-	if v.Form == nil {
-		v.Form = url.Values{}
-	}
+// Render answers r with the page c with status. It renders into a buffer
+// first, so a page that fails to render is an error before anything is
+// sent.
+func Render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		return fmt.Errorf("page %s: %w", name, err)
+	if err := c.Render(r.Context(), &buf); err != nil {
+		return fmt.Errorf("render page: %w", err)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	if v.Caller.SignedIn() {
+	if web.Caller(r).SignedIn() {
 		h.Set("Cache-Control", "no-store") // a signed-in page is that person's
 	}
 	w.WriteHeader(status)
@@ -177,6 +98,34 @@ func (s *Set) render(w http.ResponseWriter, r *http.Request, status int, name st
 		return &web.WriteFailed{Err: err}
 	}
 	return nil
+}
+
+// RenderForm answers r, a form sent with err as its outcome, with the page
+// that show makes of the form's View: the values sent, err's field errors
+// beside the fields (its message above the form when it names none), with
+// the status of err's kind — 400, 409, 422, and 401 or 429 for a refused
+// sign-in. An error of another kind (an outage, a missing book) is
+// returned, for Routes to answer.
+func RenderForm(w http.ResponseWriter, r *http.Request, err error, show func(View) templ.Component) error {
+	status, _ := web.StatusOf(err)
+	switch status {
+	case http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusConflict,
+		http.StatusTooManyRequests, http.StatusUnauthorized: // the last two: a sign-in refused
+	default:
+		return err
+	}
+	v := ViewOf(r)
+	v.Flash = ""
+	if r.PostForm != nil {
+		v.Form = r.PostForm
+	}
+	for k, msg := range errs.FieldsOf(err) {
+		v.Errors[k] = msg
+	}
+	if len(v.Errors) == 0 {
+		v.Errors[""] = web.MessageOf(err)
+	}
+	return Render(w, r, status, show(v))
 }
 
 // SeeOther answers a POST that worked with a redirect to target (a GET),
@@ -225,38 +174,17 @@ func ReadForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// Funcs are the functions every page's template may call.
-var Funcs = template.FuncMap{
-	// money writes an amount in cents as the shop shows prices: $12.34.
-	"money": func(cents int64) string {
-		sign := ""
-		if cents < 0 {
-			sign, cents = "-", -cents
-		}
-		return fmt.Sprintf("%s$%d.%02d", sign, cents/100, cents%100)
-	},
-	// date writes a day as 2 January 2006; isoDate as 2006-01-02 (an
-	// <input type="date">'s value).
-	"date":    func(t time.Time) string { return t.UTC().Format("2 January 2006") },
-	"isoDate": func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
-	// votes writes an average of stars with one decimal: 4.3 ("" for none).
-	"votes": func(v *float64) string {
-		if v == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*v, 'f', 1, 64)
-	},
-	// list makes the choices of a drop-down written in the template.
-	"list": func(xs ...string) []string { return xs },
-	// value is the form's value for name when the form was sent (shown
-	// again with its errors), fallback otherwise (the stored value).
-	"value": func(form url.Values, name, fallback string) string {
-		if vs, ok := form[name]; ok && len(vs) > 0 {
-			return vs[0]
-		}
-		return fallback
-	},
-	// selected says whether an <option> is the one chosen.
-	"selected": func(a, b string) bool { return a == b },
-	"itoa":     strconv.Itoa,
+// Money writes an amount in cents as the shop shows prices: $12.34.
+func Money(cents int64) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	return fmt.Sprintf("%s$%d.%02d", sign, cents/100, cents%100)
 }
+
+// Date writes a day as the pages show it: 2 January 2006.
+func Date(t time.Time) string { return t.UTC().Format("2 January 2006") }
+
+// ISODate writes a day as an <input type="date"> holds it: 2006-01-02.
+func ISODate(t time.Time) string { return t.UTC().Format(time.DateOnly) }
