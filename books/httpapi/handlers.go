@@ -140,8 +140,9 @@ type handlers struct {
 	lists *listbooks.Service
 }
 
-func (h handlers) listBooks(w http.ResponseWriter, r *http.Request) error {
-	q := web.QueryOf(r)
+// listQuery reads the book list's parameters from q, the API's and the
+// catalogue page's alike; what is wrong with them is in q.Err.
+func listQuery(q *web.Query) listbooks.Query {
 	in := listbooks.Query{
 		Sort: q.String("sort"), Votes: q.Int("votes"), Tag: q.String("tag"),
 		PageSize: q.Int("pageSize"), Cursor: q.String("cursor"),
@@ -154,6 +155,12 @@ func (h handlers) listBooks(w http.ResponseWriter, r *http.Request) error {
 	default:
 		q.Bad("year", `must be a year (YYYY) or "upcoming"`)
 	}
+	return in
+}
+
+func (h handlers) listBooks(w http.ResponseWriter, r *http.Request) error {
+	q := web.QueryOf(r)
+	in := listQuery(q)
 	if err := q.Err(); err != nil {
 		return err
 	}

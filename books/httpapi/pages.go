@@ -144,19 +144,11 @@ func (p pages) catalogue(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := web.QueryOf(r)
 	sort, votes, tag, year, size := q.String("sort"), q.String("votes"), q.String("tag"), q.String("year"), q.String("pageSize")
-	in := listbooks.Query{Sort: sort, Votes: q.Int("votes"), Tag: tag, PageSize: q.Int("pageSize"), Cursor: q.String("cursor")}
+	in := listQuery(q)
 	if in.PageSize == nil {
 		n := CataloguePageSize
 		in.PageSize = &n
 		size = strconv.Itoa(n)
-	}
-	switch {
-	case year == listbooks.YearUpcoming:
-		in.Upcoming = true
-	case year == "" || len(year) == 4:
-		in.Year = q.Int("year")
-	default:
-		q.Bad("year", `must be a year (YYYY) or "upcoming"`)
 	}
 	if err := q.Err(); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"example.com/bookapp/orders/domain"
 	"example.com/bookapp/orders/service"
 	"example.com/bookapp/shared/web"
 )
@@ -26,7 +27,7 @@ const (
 	// (41 bytes a line); an order may have up to 50 lines (domain.MaxLines),
 	// a basket fewer.
 	maxBasketLines = 40
-	maxQuantity    = 100 // domain.MaxQuantity
+	maxQuantity    = domain.MaxQuantity
 )
 
 // basketOf reads r's basket cookie.
