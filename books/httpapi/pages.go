@@ -157,11 +157,7 @@ func (p pages) catalogue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tags, err := p.books.Tags(r.Context())
-	if err != nil {
-		return err
-	}
-	years, err := p.books.Years(r.Context())
+	choices, err := p.books.Choices(r.Context())
 	if err != nil {
 		return err
 	}
@@ -177,7 +173,7 @@ func (p pages) catalogue(w http.ResponseWriter, r *http.Request) error {
 			}
 			return s + " or more"
 		}),
-		Tags:  append([]page.Option{{Value: "", Label: "Any tag", Selected: tag == ""}}, options(tags, tag, same)...),
+		Tags:  append([]page.Option{{Value: "", Label: "Any tag", Selected: tag == ""}}, options(choices.Tags, tag, same)...),
 		Sizes: options(pageSizes, size, same),
 		Years: []page.Option{{Value: "", Label: "Any year", Selected: year == ""},
 			{Value: listbooks.YearUpcoming, Label: "Upcoming", Selected: year == listbooks.YearUpcoming}},
@@ -185,7 +181,7 @@ func (p pages) catalogue(w http.ResponseWriter, r *http.Request) error {
 	for i, c := range sortChoices {
 		v.Sorts[i] = page.Option{Value: c.Value, Label: c.Label, Selected: c.Value == sort}
 	}
-	for _, y := range years {
+	for _, y := range choices.Years {
 		s := strconv.Itoa(y)
 		v.Years = append(v.Years, page.Option{Value: s, Label: s, Selected: s == year})
 	}

@@ -289,42 +289,33 @@ func (s *Store) AddReview(ctx context.Context, r domain.Review) error {
 	return nil
 }
 
-// Tags returns the name of every tag, in byte order (COLLATE "C", as Go
-// sorts strings, whatever the database's collation). A tag stays once
-// created, also when every book that carried it is soft-deleted: the list is
-// the catalogue's vocabulary, read without scanning the books.
-func (s *Store) Tags(ctx context.Context) ([]string, error) {
-	tags, err := pgtx.Read(ctx, s.pool, func() ([]string, error) {
-		rows, err := s.pool.Query(ctx, `SELECT name FROM books.tags ORDER BY name COLLATE "C"`)
-		if err != nil {
-			return nil, err
-		}
-		return pgx.CollectRows(rows, pgx.RowTo[string])
+// Choices returns the catalogue's filter choices, in one statement: the name
+// of every tag, in byte order (COLLATE "C", as Go sorts strings, whatever the
+// database's collation), and the years in which books not deleted were
+// published, newest first. A tag stays once created, also when every book
+// that carried it is soft-deleted: the tags are the catalogue's vocabulary.
+// The years skip from one to the next on books_year_*_idx, one index probe
+// per year, instead of reading every book.
+func (s *Store) Choices(ctx context.Context) (tags []string, years []int, err error) {
+	type choices struct {
+		tags  []string
+		years []int
+	}
+	c, err := pgtx.Read(ctx, s.pool, func() (choices, error) {
+		var c choices
+		err := s.pool.QueryRow(ctx, `
+			SELECT ARRAY(SELECT name FROM books.tags ORDER BY name COLLATE "C"),
+				ARRAY(WITH RECURSIVE y(year) AS (
+						SELECT min(extract(year FROM published_on)) FROM books.books WHERE deleted_at IS NULL
+						UNION ALL
+						SELECT (SELECT min(extract(year FROM published_on)) FROM books.books
+						        WHERE deleted_at IS NULL AND extract(year FROM published_on) > y.year)
+						FROM y WHERE y.year IS NOT NULL
+					)
+					SELECT year::int FROM y WHERE year IS NOT NULL ORDER BY year DESC)`).Scan(&c.tags, &c.years)
+		return c, err
 	})
-	return tags, pgtx.Wrap("books: read tags", err)
-}
-
-// Years returns the years in which the catalogue's books (soft-deleted ones
-// left out) were published, newest first. It skips from year to year on
-// books_year_newest_idx, one index probe per year, instead of reading every
-// book.
-func (s *Store) Years(ctx context.Context) ([]int, error) {
-	years, err := pgtx.Read(ctx, s.pool, func() ([]int, error) {
-		rows, err := s.pool.Query(ctx, `
-			WITH RECURSIVE y(year) AS (
-				SELECT min(extract(year FROM published_on)) FROM books.books WHERE deleted_at IS NULL
-				UNION ALL
-				SELECT (SELECT min(extract(year FROM published_on)) FROM books.books
-				        WHERE deleted_at IS NULL AND extract(year FROM published_on) > y.year)
-				FROM y WHERE y.year IS NOT NULL
-			)
-			SELECT year::int FROM y WHERE year IS NOT NULL ORDER BY year DESC`)
-		if err != nil {
-			return nil, err
-		}
-		return pgx.CollectRows(rows, pgx.RowTo[int])
-	})
-	return years, pgtx.Wrap("books: read years", err)
+	return c.tags, c.years, pgtx.Wrap("books: read the filter choices", err)
 }
 
 // OrderBook is what orders needs to know of a book to sell it.

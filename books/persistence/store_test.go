@@ -15,6 +15,7 @@ import (
 	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/pgtx"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -150,9 +151,9 @@ func TestAuthorsAndTagsAreShared(t *testing.T) {
 	if err != nil || !cmp.Equal(got.Authors(), []string{"Kent Beck"}) {
 		t.Errorf("Book = %v, %v; want the one author", got.Authors(), err)
 	}
-	tags, err := store.Tags(ctx)
+	tags, _, err := store.Choices(ctx)
 	if err != nil {
-		t.Fatalf("Tags: %v", err)
+		t.Fatalf("Choices: %v", err)
 	}
 	if diff := cmp.Diff([]string{"Design", "Refactoring", "Testing"}, tags); diff != "" {
 		t.Errorf("Tags (-want +got):\n%s", diff)
@@ -394,7 +395,7 @@ func TestTagsSortInByteOrder(t *testing.T) {
 	t.Parallel()
 	store, _ := newStore(t)
 	mustAddBook(t, store, func(in *domain.BookInput) { in.Tags = []string{"go", "Go", "Ärger", "Architecture", "ai"} })
-	tags, err := store.Tags(context.Background())
+	tags, _, err := store.Choices(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,9 +403,62 @@ func TestTagsSortInByteOrder(t *testing.T) {
 		t.Errorf("Tags (-want +got):\n%s", diff)
 	}
 	empty, _ := newStore(t)
-	if tags, err := empty.Tags(context.Background()); err != nil || len(tags) != 0 {
-		t.Errorf("Tags of an empty catalogue = %q, %v", tags, err)
+	if tags, years, err := empty.Choices(context.Background()); err != nil || len(tags) != 0 || len(years) != 0 {
+		t.Errorf("Choices of an empty catalogue = %q, %v, %v", tags, years, err)
 	}
+}
+
+// TestChoicesFollowEveryWrite checks the filter choices after each write
+// that changes them — a book added, re-dated, deleted, restored; a tag added
+// or removed by hand — also when the write came from another Store (another
+// app instance on the same database) or from plain SQL.
+func TestChoicesFollowEveryWrite(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store, pool := newStore(t)
+	other := persistence.NewStore(pool)
+	check := func(step string, wantTags []string, wantYears []int) {
+		t.Helper()
+		tags, years, err := store.Choices(ctx)
+		if err != nil {
+			t.Fatalf("%s: Choices: %v", step, err)
+		}
+		if !cmp.Equal(tags, wantTags, cmpopts.EquateEmpty()) || !cmp.Equal(years, wantYears, cmpopts.EquateEmpty()) {
+			t.Errorf("%s: Choices = %q, %v; want %q, %v", step, tags, years, wantTags, wantYears)
+		}
+	}
+	update := func(s *persistence.Store, id uuid.UUID, change func(*domain.Book) error) {
+		t.Helper()
+		if err := s.Update(ctx, id, change); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("empty", nil, nil)
+	a := mustAddBook(t, other, nil) // 2018, Design and Refactoring
+	check("a book added by another store", []string{"Design", "Refactoring"}, []int{2018})
+	b := mustAddBook(t, store, func(in *domain.BookInput) {
+		in.Title, in.Tags, in.PublishedOn = "Go", []string{"Go"}, time.Date(2015, 10, 26, 0, 0, 0, 0, time.UTC)
+	})
+	check("a book added", []string{"Design", "Go", "Refactoring"}, []int{2018, 2015})
+	update(other, b.ID(), func(b *domain.Book) error { return b.ChangePublishedOn(time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC)) })
+	check("re-dated", []string{"Design", "Go", "Refactoring"}, []int{2020, 2018})
+	update(other, a.ID(), func(b *domain.Book) error { b.SoftDelete(now); return nil })
+	check("deleted", []string{"Design", "Go", "Refactoring"}, []int{2020})
+	update(store, a.ID(), func(b *domain.Book) error { b.Restore(); return nil })
+	check("restored", []string{"Design", "Go", "Refactoring"}, []int{2020, 2018})
+	if _, err := pool.Exec(ctx, `INSERT INTO books.tags (name) VALUES ('Testing')`); err != nil {
+		t.Fatal(err)
+	}
+	check("a tag inserted by SQL", []string{"Design", "Go", "Refactoring", "Testing"}, []int{2020, 2018})
+	if _, err := pool.Exec(ctx, `DELETE FROM books.tags WHERE name = 'Testing'`); err != nil {
+		t.Fatal(err)
+	}
+	check("a tag deleted by SQL", []string{"Design", "Go", "Refactoring"}, []int{2020, 2018})
+	if _, err := pool.Exec(ctx, `UPDATE books.books SET published_on = '2011-05-06' WHERE id = $1`, b.ID()); err != nil {
+		t.Fatal(err)
+	}
+	check("re-dated by SQL", []string{"Design", "Go", "Refactoring"}, []int{2018, 2011})
+
 }
 
 func TestForOrder(t *testing.T) {
@@ -459,7 +513,7 @@ func TestUnreachableDatabase(t *testing.T) {
 		"Update":    store.Update(ctx, id, func(*domain.Book) error { return nil }),
 	}
 	_, _, calls["Book"] = store.Book(ctx, id)
-	_, calls["Tags"] = store.Tags(ctx)
+	_, _, calls["Choices"] = store.Choices(ctx)
 	_, calls["ForOrder"] = store.ForOrder(ctx, []uuid.UUID{id})
 	for name, err := range calls {
 		if !errors.Is(err, errs.Unavailable) || !errors.Is(err, pgtx.ErrUnavailable) {
@@ -489,10 +543,10 @@ func TestTerminatedConnection(t *testing.T) {
 		"AddReview": func() error { return store.AddReview(ctx, mustReview(t, id, 1, now)) },
 		"Update":    func() error { return store.Update(ctx, id, func(*domain.Book) error { return nil }) },
 		"Book":      func() error { _, _, err := store.Book(ctx, id); return err },
-		"Tags":      func() error { _, err := store.Tags(ctx); return err },
+		"Choices":   func() error { _, _, err := store.Choices(ctx); return err },
 		"ForOrder":  func() error { _, err := store.ForOrder(ctx, []uuid.UUID{id}); return err },
 	}
-	reads := map[string]bool{"Book": true, "Tags": true, "ForOrder": true}
+	reads := map[string]bool{"Book": true, "Choices": true, "ForOrder": true}
 	for name, call := range calls {
 		// Open the pool's one connection, then have the server end it.
 		terminate()

@@ -48,13 +48,22 @@ func (s *Service) GetBook(ctx context.Context, id uuid.UUID) (Book, error) {
 // Tags returns the name of every tag in the catalogue, sorted in byte order.
 // Anyone may call it.
 func (s *Service) Tags(ctx context.Context) ([]string, error) {
-	return s.store.Tags(ctx)
+	tags, _, err := s.store.Choices(ctx)
+	return tags, err
 }
 
-// Years returns the years in which the catalogue's books were published,
-// newest first: the year filter's choices. Anyone may call it.
-func (s *Service) Years(ctx context.Context) ([]int, error) {
-	return s.store.Years(ctx)
+// Choices are the catalogue's filter choices: every tag, in byte order, and
+// the years in which the catalogue's books were published, newest first.
+type Choices struct {
+	Tags  []string
+	Years []int
+}
+
+// Choices returns the filter choices, read in one round trip. Anyone may
+// call it.
+func (s *Service) Choices(ctx context.Context) (Choices, error) {
+	tags, years, err := s.store.Choices(ctx)
+	return Choices{Tags: tags, Years: years}, err
 }
 
 func toBook(b *domain.Book, reviews []domain.Review) Book {
