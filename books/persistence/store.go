@@ -289,13 +289,28 @@ func (s *Store) AddReview(ctx context.Context, r domain.Review) error {
 	return nil
 }
 
-// Choices returns the catalogue's filter choices, in one statement: the name
-// of every tag, in byte order (COLLATE "C", as Go sorts strings, whatever the
-// database's collation), and the years in which books not deleted were
-// published, newest first. A tag stays once created, also when every book
-// that carried it is soft-deleted: the tags are the catalogue's vocabulary.
-// The years skip from one to the next on books_year_*_idx, one index probe
-// per year, instead of reading every book.
+// tagsQuery selects the name of every tag, in byte order (COLLATE "C", as Go
+// sorts strings, whatever the database's collation). A tag stays once
+// created, also when every book that carried it is soft-deleted: the tags
+// are the catalogue's vocabulary, read without scanning the books.
+const tagsQuery = `SELECT name FROM books.tags ORDER BY name COLLATE "C"`
+
+// Tags returns the name of every tag (tagsQuery).
+func (s *Store) Tags(ctx context.Context) ([]string, error) {
+	tags, err := pgtx.Read(ctx, s.pool, func() ([]string, error) {
+		rows, err := s.pool.Query(ctx, tagsQuery)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, pgx.RowTo[string])
+	})
+	return tags, pgtx.Wrap("books: read tags", err)
+}
+
+// Choices returns the catalogue's filter choices in one statement: every
+// tag (tagsQuery), and the years in which books not deleted were published,
+// newest first. The years skip from one to the next on books_year_*_idx, one
+// index probe per year, instead of reading every book.
 func (s *Store) Choices(ctx context.Context) (tags []string, years []int, err error) {
 	type choices struct {
 		tags  []string
@@ -304,7 +319,7 @@ func (s *Store) Choices(ctx context.Context) (tags []string, years []int, err er
 	c, err := pgtx.Read(ctx, s.pool, func() (choices, error) {
 		var c choices
 		err := s.pool.QueryRow(ctx, `
-			SELECT ARRAY(SELECT name FROM books.tags ORDER BY name COLLATE "C"),
+			SELECT ARRAY(`+tagsQuery+`),
 				ARRAY(WITH RECURSIVE y(year) AS (
 						SELECT min(extract(year FROM published_on)) FROM books.books WHERE deleted_at IS NULL
 						UNION ALL

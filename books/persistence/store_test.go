@@ -458,7 +458,9 @@ func TestChoicesFollowEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("re-dated by SQL", []string{"Design", "Go", "Refactoring"}, []int{2018, 2011})
-
+	if tags, err := store.Tags(ctx); err != nil || !cmp.Equal(tags, []string{"Design", "Go", "Refactoring"}) {
+		t.Errorf("Tags = %q, %v; want the choices' tags", tags, err)
+	}
 }
 
 func TestForOrder(t *testing.T) {
@@ -513,6 +515,7 @@ func TestUnreachableDatabase(t *testing.T) {
 		"Update":    store.Update(ctx, id, func(*domain.Book) error { return nil }),
 	}
 	_, _, calls["Book"] = store.Book(ctx, id)
+	_, calls["Tags"] = store.Tags(ctx)
 	_, _, calls["Choices"] = store.Choices(ctx)
 	_, calls["ForOrder"] = store.ForOrder(ctx, []uuid.UUID{id})
 	for name, err := range calls {
@@ -543,10 +546,11 @@ func TestTerminatedConnection(t *testing.T) {
 		"AddReview": func() error { return store.AddReview(ctx, mustReview(t, id, 1, now)) },
 		"Update":    func() error { return store.Update(ctx, id, func(*domain.Book) error { return nil }) },
 		"Book":      func() error { _, _, err := store.Book(ctx, id); return err },
+		"Tags":      func() error { _, err := store.Tags(ctx); return err },
 		"Choices":   func() error { _, _, err := store.Choices(ctx); return err },
 		"ForOrder":  func() error { _, err := store.ForOrder(ctx, []uuid.UUID{id}); return err },
 	}
-	reads := map[string]bool{"Book": true, "Choices": true, "ForOrder": true}
+	reads := map[string]bool{"Book": true, "Tags": true, "Choices": true, "ForOrder": true}
 	for name, call := range calls {
 		// Open the pool's one connection, then have the server end it.
 		terminate()

@@ -48,8 +48,7 @@ func (s *Service) GetBook(ctx context.Context, id uuid.UUID) (Book, error) {
 // Tags returns the name of every tag in the catalogue, sorted in byte order.
 // Anyone may call it.
 func (s *Service) Tags(ctx context.Context) ([]string, error) {
-	tags, _, err := s.store.Choices(ctx)
-	return tags, err
+	return s.store.Tags(ctx)
 }
 
 // Choices are the catalogue's filter choices: every tag, in byte order, and

@@ -23,6 +23,7 @@ type Store interface {
 	Book(ctx context.Context, id uuid.UUID) (*domain.Book, []domain.Review, error)
 	Update(ctx context.Context, id uuid.UUID, change func(*domain.Book) error) error
 	AddReview(ctx context.Context, r domain.Review) error
+	Tags(ctx context.Context) ([]string, error)
 	// Choices returns every tag, in byte order, and the years in which
 	// books not deleted were published, newest first.
 	Choices(ctx context.Context) (tags []string, years []int, err error)
