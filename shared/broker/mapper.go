@@ -336,3 +336,20 @@ func fieldsOf(t reflect.Type) []field {
 	}
 	return out
 }
+
+// Mappable reports whether the broker could copy a value of type src into
+// one of type dst, by its rules (fields matched by name): nil, or a
+// *MappingError naming name and direction and listing every field that does
+// not map. Other mechanisms that carry one side's struct to the other's —
+// the outbox's events, whose JSON payloads a consumer decodes into its own
+// struct — check their two sides with it, so that one rule decides what
+// "the same contract" means.
+func Mappable(name, direction string, src, dst reflect.Type) error {
+	b := New()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, bad := b.plan(src, dst); len(bad) > 0 {
+		return &MappingError{Name: name, Direction: direction, From: src, To: dst, Fields: bad}
+	}
+	return nil
+}

@@ -1,0 +1,573 @@
+// Package outbox carries integration events from one bounded context to
+// others: a transactional outbox in the producer's schema, relayed at least
+// once, in order per aggregate, to consumers that record each event id in
+// their own schema (an Inbox) in the transaction of the event's effect, so a
+// redelivery changes nothing.
+//
+// The producer's schema holds two tables (the producer's own migrations
+// create them; see the orders context's for their exact shape):
+//
+//   - <schema>.outbox_events: one row per event — id (UUIDv7), aggregate_id,
+//     position (1, 2, ... within the aggregate), type, version, payload
+//     (JSON), created_at;
+//   - <schema>.outbox_deliveries: one row per event and consumer — attempts,
+//     next_at, last_error, parked_at, delivered_at.
+//
+// Publish writes both in the transaction of the change the event reports
+// and wakes the relays with pg_notify, which PostgreSQL sends only when that
+// transaction commits: no event without its change, no change without its
+// event, and delivery starts milliseconds after the commit. A relay (Run)
+// listens for the wake-up and polls as a safety net; each round claims a
+// batch of due deliveries of one consumer with FOR UPDATE SKIP LOCKED, so any
+// number of relays (app instances) share the work without two holding one
+// delivery, and one consumer's failures or slowness never hold up another's.
+// A delivery is due only when every earlier event of its aggregate has been
+// delivered to that consumer: order per aggregate holds across relays and
+// retries. A failing handler is retried with backoff; after MaxAttempts the
+// delivery is parked with its error (Parked, Retry). Delivered events are
+// deleted after Retention.
+//
+// Events are each side's own structs: the producer declares the type it
+// publishes under a name (Declare), a consumer subscribes with its own type
+// (Subscribe), and Verify checks at start-up, by the broker's rules, that the
+// consumer's fields map from the producer's — the payload is the producer's
+// struct as JSON, which the consumer decodes into its own.
+package outbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"reflect"
+	"regexp"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"example.com/bookapp/shared/broker"
+	"example.com/bookapp/shared/pgtx"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Options tune an Outbox; the zero value is production's defaults.
+type Options struct {
+	// MaxAttempts is how many times a delivery is tried before it is
+	// parked; 0 means 10.
+	MaxAttempts int
+	// Backoff is how long to wait after the attempt-th failed attempt (1,
+	// 2, ...); nil means DefaultBackoff.
+	Backoff func(attempt int) time.Duration
+	// PollInterval is how often a relay looks for due deliveries when no
+	// commit woke it (retries that came due, a lost notification); 0 means
+	// 1 s.
+	PollInterval time.Duration
+	// BatchSize is the most deliveries a relay claims in one round; 0
+	// means 100.
+	BatchSize int
+	// Workers is how many deliveries of one batch a relay hands to the
+	// consumer at once (a batch holds at most one event per aggregate, so
+	// this keeps the order per aggregate); 0 means 4.
+	Workers int
+	// Retention is how long a delivered event is kept before Clean deletes
+	// it; 0 means 7 days.
+	Retention time.Duration
+	// Log receives the relays' errors; nil means slog.Default().
+	Log *slog.Logger
+}
+
+// DefaultBackoff waits 1 s after the first failure and doubles each time up
+// to an hour, with ±10 % jitter so that failed deliveries do not retry in
+// lockstep: 1 s, 2 s, 4 s, ..., about 8.5 min at the tenth.
+func DefaultBackoff(attempt int) time.Duration {
+	d := time.Hour
+	if attempt < 13 {
+		d = time.Second << (attempt - 1)
+	}
+	return time.Duration(float64(d) * (0.9 + 0.2*rand.Float64()))
+}
+
+// An Event is one delivery of a published event to a consumer.
+type Event struct {
+	ID          uuid.UUID
+	Type        string
+	Version     int
+	AggregateID uuid.UUID
+	Payload     json.RawMessage // the producer's struct as JSON
+	CreatedAt   time.Time
+	Attempts    int // failed attempts before this one
+}
+
+// A Handler applies one event's effect. It must be idempotent by the event's
+// id (record it in an Inbox in the effect's transaction): a delivery may be
+// repeated after a crash. An error (or a panic) fails this attempt.
+type Handler func(ctx context.Context, e Event) error
+
+// An Outbox is one producer context's outbox: its tables, the event types it
+// declares and the consumers that subscribe to them. Declare and Subscribe
+// belong to wiring, before Verify, Publish and Run.
+type Outbox struct {
+	pool     *pgxpool.Pool
+	schema   string
+	channel  string
+	opts     Options
+	mu       sync.Mutex
+	declared map[string]declared      // by event type
+	subs     map[string][]*subscriber // by event type
+	byName   map[string]*subscriber   // by consumer
+}
+
+type declared struct {
+	version int
+	typ     reflect.Type
+}
+
+type subscriber struct {
+	consumer string
+	types    map[string]reflect.Type // the consumer's struct, by event type
+	handle   map[string]Handler
+}
+
+var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// New returns the outbox of the context that owns schema, over pool, whose
+// database holds the schema's outbox tables.
+func New(pool *pgxpool.Pool, schema string, opts Options) *Outbox {
+	if !schemaName.MatchString(schema) {
+		panic(fmt.Sprintf("outbox: schema %q is not a plain lower-case identifier", schema))
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 10
+	}
+	if opts.Backoff == nil {
+		opts.Backoff = DefaultBackoff
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = time.Second
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 100
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 4
+	}
+	if opts.Retention <= 0 {
+		opts.Retention = 7 * 24 * time.Hour
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	return &Outbox{pool: pool, schema: schema, channel: schema + "_outbox", opts: opts,
+		declared: make(map[string]declared), subs: make(map[string][]*subscriber), byName: make(map[string]*subscriber)}
+}
+
+// Schema returns the schema whose tables o uses.
+func (o *Outbox) Schema() string { return o.schema }
+
+// Declare records that the producer publishes events of type name, at
+// version, as values of T (a struct): Publish accepts only declared types,
+// and Verify checks each subscriber's struct against T.
+func Declare[T any](o *Outbox, name string, version int) {
+	t := reflect.TypeFor[T]()
+	if t.Kind() != reflect.Struct || name == "" || version < 1 {
+		panic(fmt.Sprintf("outbox: Declare[%v](%q, %d): want a struct, a name and a version from 1", t, name, version))
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.declared[name] = declared{version: version, typ: t}
+}
+
+// Subscribe makes consumer (a name unique in the whole application, such as
+// "books.sales") a receiver of every event of type name published after
+// this call: h gets each one, its payload decoded into the consumer's own
+// struct T. A consumer may subscribe to several types; each delivery is
+// tracked per consumer.
+func Subscribe[T any](o *Outbox, consumer, name string, h func(ctx context.Context, e Event, payload T) error) {
+	t := reflect.TypeFor[T]()
+	if t.Kind() != reflect.Struct || consumer == "" || name == "" {
+		panic(fmt.Sprintf("outbox: Subscribe[%v](%q, %q): want a struct, a consumer and an event name", t, consumer, name))
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	s := o.byName[consumer]
+	if s == nil {
+		s = &subscriber{consumer: consumer, types: make(map[string]reflect.Type), handle: make(map[string]Handler)}
+		o.byName[consumer] = s
+	}
+	if s.types[name] != nil {
+		panic(fmt.Sprintf("outbox: %s subscribes to %q twice", consumer, name))
+	}
+	s.types[name] = t
+	s.handle[name] = func(ctx context.Context, e Event) error {
+		var v T
+		if err := json.Unmarshal(e.Payload, &v); err != nil {
+			return fmt.Errorf("decode %s v%d into %v: %w", e.Type, e.Version, t, err)
+		}
+		return h(ctx, e, v)
+	}
+	o.subs[name] = append(o.subs[name], s)
+}
+
+// Verify checks that every subscription names a declared event type whose
+// fields map to the subscriber's struct by the broker's rules (see
+// broker.Mappable): a broken event contract stops start-up.
+func (o *Outbox) Verify() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var problems []error
+	for _, consumer := range slices.Sorted(mapsKeys(o.byName)) {
+		s := o.byName[consumer]
+		for _, name := range slices.Sorted(mapsKeys(s.types)) {
+			d, ok := o.declared[name]
+			if !ok {
+				problems = append(problems, fmt.Errorf("outbox: %s subscribes to %q, which %s does not publish", consumer, name, o.schema))
+				continue
+			}
+			if err := broker.Mappable(name, "event", d.typ, s.types[name]); err != nil {
+				problems = append(problems, fmt.Errorf("outbox: %s: %w", consumer, err))
+			}
+		}
+	}
+	return errors.Join(problems...)
+}
+
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// Publish writes an event of type name (declared) about aggregate, with
+// payload (a value of the declared struct), in tx — the transaction of the
+// change it reports — with one delivery per subscribed consumer, and wakes
+// the relays when tx commits. It is one statement.
+//
+// The event's position in its aggregate is one after the aggregate's last:
+// the caller must hold the aggregate's row lock in tx (as every write of an
+// aggregate does), or two concurrent events of one aggregate would claim the
+// same position and the second would fail on the unique key.
+func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, aggregate uuid.UUID, name string, payload any) error {
+	o.mu.Lock()
+	d, ok := o.declared[name]
+	var consumers []string
+	for _, s := range o.subs[name] {
+		consumers = append(consumers, s.consumer)
+	}
+	o.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("outbox: publish %q: not declared", name)
+	}
+	if t := reflect.TypeOf(payload); t != d.typ {
+		return fmt.Errorf("outbox: publish %q: payload is %v, declared %v", name, t, d.typ)
+	}
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("outbox: publish %q: %w", name, err)
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return fmt.Errorf("outbox: publish %q: %w", name, err)
+	}
+	// One round trip: the event, its deliveries (none when nobody
+	// subscribes: the event is still kept, for the record and for
+	// consumers added later to read by hand), and the notification, which
+	// PostgreSQL queues until the commit and sends once per transaction
+	// and channel.
+	_, err = tx.Exec(ctx, `
+		WITH e AS (
+			INSERT INTO `+o.schema+`.outbox_events (id, aggregate_id, position, type, version, payload, created_at)
+			SELECT $1, $2, coalesce(max(position), 0) + 1, $3, $4, $5, now()
+			FROM `+o.schema+`.outbox_events WHERE aggregate_id = $2
+			RETURNING id
+		)
+		INSERT INTO `+o.schema+`.outbox_deliveries (event_id, consumer, next_at)
+		SELECT e.id, c.consumer, now()
+		FROM e CROSS JOIN unnest($6::text[]) AS c(consumer) CROSS JOIN (SELECT pg_notify($7, '')) AS n`,
+		id, aggregate, name, d.version, body, consumers, o.channel)
+	return pgtx.Wrap("outbox: publish "+name, err)
+}
+
+// Run relays events to the subscribed consumers until ctx is done: one
+// goroutine per consumer, woken by the commits of Publish (LISTEN) and every
+// PollInterval, and a cleaner that deletes delivered events older than
+// Retention every hour. It returns nil when ctx is done. Errors (an outage,
+// a failing handler) are logged and retried; they never stop it.
+func (o *Outbox) Run(ctx context.Context) error {
+	o.mu.Lock()
+	subs := make([]*subscriber, 0, len(o.byName))
+	for _, s := range o.byName {
+		subs = append(subs, s)
+	}
+	o.mu.Unlock()
+	wakes := make([]chan struct{}, len(subs))
+	var wg sync.WaitGroup
+	for i, s := range subs {
+		wakes[i] = make(chan struct{}, 1)
+		wg.Go(func() { o.relay(ctx, s, wakes[i]) })
+	}
+	wg.Go(func() { o.listen(ctx, wakes) })
+	wg.Go(func() { o.cleanEvery(ctx, time.Hour) })
+	wg.Wait()
+	return nil
+}
+
+// listen wakes every relay on each notification of the outbox's channel, on
+// a connection of its own, reconnecting after an outage.
+func (o *Outbox) listen(ctx context.Context, wakes []chan struct{}) {
+	wakeAll := func() {
+		for _, w := range wakes {
+			select {
+			case w <- struct{}{}:
+			default: // already awake
+			}
+		}
+	}
+	for ctx.Err() == nil {
+		err := func() error {
+			pooled, err := o.pool.Acquire(ctx)
+			if err != nil {
+				return err
+			}
+			// The listening connection leaves the pool for good (a
+			// connection that listens must not serve others), and is
+			// closed when listening ends.
+			conn := pooled.Hijack()
+			defer conn.Close(context.WithoutCancel(ctx))
+			if _, err := conn.Exec(ctx, "LISTEN "+o.channel); err != nil {
+				return err
+			}
+			wakeAll() // events committed while no one listened
+			for {
+				if _, err := conn.WaitForNotification(ctx); err != nil {
+					return err
+				}
+				wakeAll()
+			}
+		}()
+		if ctx.Err() != nil {
+			return
+		}
+		o.opts.Log.Warn("outbox: listening for commits failed; relays poll until it is back",
+			slog.String("schema", o.schema), slog.Any("err", err))
+		sleep(ctx, o.opts.PollInterval)
+	}
+}
+
+// relay delivers s's events round after round: at once while rounds find
+// any (delivering an event makes the next of its aggregate due), otherwise
+// when woken or after PollInterval.
+func (o *Outbox) relay(ctx context.Context, s *subscriber, wake <-chan struct{}) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-timer.C:
+		}
+		for ctx.Err() == nil {
+			n, err := o.deliver(ctx, s)
+			if err != nil {
+				if ctx.Err() == nil {
+					o.opts.Log.Warn("outbox: relay round failed", slog.String("schema", o.schema),
+						slog.String("consumer", s.consumer), slog.Any("err", err))
+				}
+				break
+			}
+			if n == 0 {
+				break // a round that delivered any may have made later events of their aggregates due
+			}
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(o.opts.PollInterval)
+	}
+}
+
+// Deliver runs one relay round for every subscribed consumer, as Run does
+// when woken, and returns how many deliveries it claimed in all (delivered
+// or failed). Tests and the command line use it to relay without a
+// goroutine.
+func (o *Outbox) Deliver(ctx context.Context) (int, error) {
+	o.mu.Lock()
+	subs := make([]*subscriber, 0, len(o.byName))
+	for _, name := range slices.Sorted(mapsKeys(o.byName)) {
+		subs = append(subs, o.byName[name])
+	}
+	o.mu.Unlock()
+	total := 0
+	for _, s := range subs {
+		n, err := o.deliver(ctx, s)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// outcome is how one claimed delivery went.
+type outcome struct {
+	id  uuid.UUID
+	err error
+}
+
+// deliver claims up to BatchSize due deliveries of s, hands them to s's
+// handlers (Workers at a time), and records each outcome.
+//
+// An event is due only when the one before it in its aggregate (position
+// minus one) has been delivered to the consumer, or has no delivery for it
+// (published before the consumer subscribed, or delivered and cleaned):
+// that one was itself due only after its predecessor, so every earlier
+// event has been delivered. Checking the one predecessor is an equality on
+// the unique key (aggregate_id, position) and then on the delivery's primary
+// key: two index probes per candidate, written so (a scalar subquery) that
+// the plan cannot be anything else, even before the tables' statistics exist.
+//
+// The claim is a lease, not a lock held while the handlers run: one short
+// transaction picks the due rows (FOR UPDATE SKIP LOCKED, so concurrent
+// relays pick different ones) and moves their next_at a Lease ahead; the
+// handlers then run with no connection of the relay's held, so handlers that
+// need connections of the same pool cannot starve it; a second short
+// transaction records the outcomes. A relay that dies in between leaves its
+// rows to come due again when the lease ends, and they are delivered again
+// (the consumer's inbox makes that harmless).
+func (o *Outbox) deliver(ctx context.Context, s *subscriber) (int, error) {
+	events, err := pgtx.Read(ctx, o.pool, func() ([]Event, error) {
+		rows, err := o.pool.Query(ctx, `
+			WITH claimed AS (
+				SELECT d.event_id
+				FROM `+o.schema+`.outbox_deliveries d
+				JOIN `+o.schema+`.outbox_events e ON e.id = d.event_id
+				WHERE d.consumer = $1 AND d.delivered_at IS NULL AND d.parked_at IS NULL AND d.next_at <= now()
+				  AND NOT EXISTS (
+					SELECT 1 FROM `+o.schema+`.outbox_deliveries pd
+					WHERE pd.consumer = d.consumer AND pd.delivered_at IS NULL
+					  AND pd.event_id = (SELECT p.id FROM `+o.schema+`.outbox_events p
+					                     WHERE p.aggregate_id = e.aggregate_id AND p.position = e.position - 1))
+				ORDER BY d.event_id
+				LIMIT `+fmt.Sprint(o.opts.BatchSize)+`
+				FOR UPDATE OF d SKIP LOCKED
+			)
+			UPDATE `+o.schema+`.outbox_deliveries d SET next_at = now() + $2 * interval '1 microsecond'
+			FROM claimed c, `+o.schema+`.outbox_events e
+			WHERE d.consumer = $1 AND d.event_id = c.event_id AND e.id = c.event_id
+			RETURNING e.id, e.type, e.version, e.aggregate_id, e.payload, e.created_at, d.attempts`,
+			s.consumer, lease.Microseconds())
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Event, error) {
+			var e Event
+			err := r.Scan(&e.ID, &e.Type, &e.Version, &e.AggregateID, &e.Payload, &e.CreatedAt, &e.Attempts)
+			return e, err
+		})
+	})
+	if err != nil || len(events) == 0 {
+		return 0, pgtx.Wrap("outbox: claim deliveries for "+s.consumer, err)
+	}
+	outcomes := o.handleAll(ctx, s, events)
+	// The outcomes are recorded even when ctx ended meanwhile (a stop):
+	// what was delivered need not be delivered again.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	err = pgtx.Run(rctx, o.pool, func(tx pgx.Tx) error {
+		var delivered []uuid.UUID
+		for i, out := range outcomes {
+			if out.err == nil {
+				delivered = append(delivered, out.id)
+				continue
+			}
+			attempt := events[i].Attempts + 1
+			park := attempt >= o.opts.MaxAttempts
+			level, msg := slog.LevelWarn, "outbox: delivery failed; will retry"
+			if park {
+				level, msg = slog.LevelError, "outbox: delivery parked"
+			}
+			o.opts.Log.Log(ctx, level, msg, slog.String("consumer", s.consumer), slog.String("event", out.id.String()),
+				slog.String("type", events[i].Type), slog.Int("attempt", attempt), slog.Any("err", out.err))
+			if _, err := tx.Exec(rctx, `
+				UPDATE `+o.schema+`.outbox_deliveries
+				SET attempts = $3, last_error = $4, next_at = now() + $5 * interval '1 microsecond',
+				    parked_at = CASE WHEN $6 THEN now() END
+				WHERE event_id = $1 AND consumer = $2 AND delivered_at IS NULL`,
+				out.id, s.consumer, attempt, truncate(out.err.Error(), 2000), o.opts.Backoff(attempt).Microseconds(), park); err != nil {
+				return err
+			}
+		}
+		if len(delivered) == 0 {
+			return nil
+		}
+		_, err := tx.Exec(rctx, `
+			UPDATE `+o.schema+`.outbox_deliveries SET delivered_at = now()
+			WHERE consumer = $1 AND event_id = ANY($2) AND delivered_at IS NULL`, s.consumer, delivered)
+		return err
+	})
+	return len(events), pgtx.Wrap("outbox: record deliveries to "+s.consumer, err)
+}
+
+// lease is how long a claimed delivery is left to its relay before others
+// may claim it again: far longer than a handler should take.
+const lease = time.Minute
+
+// handleAll runs s's handler on each event, Workers at a time, and returns
+// the outcomes in the events' order. A panic is an error of that event.
+func (o *Outbox) handleAll(ctx context.Context, s *subscriber, events []Event) []outcome {
+	outcomes := make([]outcome, len(events))
+	sem := make(chan struct{}, o.opts.Workers)
+	var wg sync.WaitGroup
+	for i, e := range events {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			outcomes[i] = outcome{id: e.ID, err: o.handle(ctx, s, e)}
+		})
+	}
+	wg.Wait()
+	return outcomes
+}
+
+func (o *Outbox) handle(ctx context.Context, s *subscriber, e Event) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			o.opts.Log.Error("outbox: handler panicked", slog.String("consumer", s.consumer),
+				slog.String("event", e.ID.String()), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+			err = fmt.Errorf("handler panicked: %v", v)
+		}
+	}()
+	h := s.handle[e.Type]
+	if h == nil {
+		return fmt.Errorf("%s has no handler for %q", s.consumer, e.Type)
+	}
+	return h(ctx, e)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
