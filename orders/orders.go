@@ -25,6 +25,7 @@ import (
 	"example.com/bookapp/shared/broker"
 	"example.com/bookapp/shared/contracts"
 	"example.com/bookapp/shared/migrate"
+	"example.com/bookapp/shared/outbox"
 	"example.com/bookapp/shared/web"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -38,11 +39,14 @@ type Options struct {
 	// Now is the clock; nil means time.Now. Tests fix the day with it:
 	// "today" for delivery dates is the UTC day of Now.
 	Now func() time.Time
+	// Events tune the relays of the context's outbox.
+	Events outbox.Options
 }
 
 // Module is the orders context, wired.
 type Module struct {
 	service *service.Service
+	events  *outbox.Outbox
 }
 
 // New wires the orders context over pool, whose database must hold the
@@ -50,11 +54,20 @@ type Module struct {
 // (so b.Verify fails until books handles it) and reads customers' delivery
 // addresses from addresses. It starts nothing and does no I/O.
 func New(pool *pgxpool.Pool, b *broker.Broker, addresses contracts.AddressProvider, opts Options) *Module {
+	events := persistence.NewOutbox(pool, opts.Events)
 	return &Module{
-		service: service.New(persistence.NewStore(pool),
+		service: service.New(persistence.NewStore(pool, events),
 			infrastructure.NewCatalogue(b), infrastructure.NewAddressBook(addresses), opts.Now),
+		events: events,
 	}
 }
+
+// Events returns the context's outbox: the events it publishes
+// ("orders.order-placed" and "orders.order-cancelled", payload
+// domain.OrderEvent), for other contexts to subscribe to at wiring time, and
+// for the app to relay (its Run) and to administer (parked deliveries,
+// statistics).
+func (m *Module) Events() *outbox.Outbox { return m.events }
 
 // Routes mounts the context's HTTP endpoints on mux (see httpapi.Routes),
 // whose requests must have been through web.Authenticate.

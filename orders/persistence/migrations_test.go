@@ -14,7 +14,7 @@ import (
 func TestMigrations(t *testing.T) {
 	t.Parallel()
 	got := testdb.CheckMigrations(t, persistence.Migrations())
-	want := []string{"orders.idempotency_keys", "orders.line_items", "orders.orders", "orders.schema_migrations"}
+	want := []string{"orders.idempotency_keys", "orders.line_items", "orders.orders", "orders.outbox_deliveries", "orders.outbox_events", "orders.schema_migrations"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tables (-want +got):\n%s", diff)
 	}

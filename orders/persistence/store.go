@@ -8,6 +8,7 @@ import (
 
 	"example.com/bookapp/orders/domain"
 	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/outbox"
 	"example.com/bookapp/shared/pgtx"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -15,19 +16,31 @@ import (
 )
 
 // A Store reads and writes the orders schema. It holds every SQL statement of
-// the context.
+// the context, and publishes the context's events in the transactions of the
+// changes they report.
 type Store struct {
-	pool *pgxpool.Pool
+	pool   *pgxpool.Pool
+	events *outbox.Outbox
 }
 
 // NewStore returns a Store over pool, whose database holds the migrations of
-// Migrations.
-func NewStore(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool}
+// Migrations, that publishes the order events to events (an outbox in the
+// orders schema; see NewOutbox).
+func NewStore(pool *pgxpool.Pool, events *outbox.Outbox) *Store {
+	return &Store{pool: pool, events: events}
 }
 
-// Place stores the new order o with its lines in one transaction, and returns
-// its id.
+// NewOutbox returns the orders schema's outbox over pool, with the events of
+// domain declared on it.
+func NewOutbox(pool *pgxpool.Pool, opts outbox.Options) *outbox.Outbox {
+	o := outbox.New(pool, Schema, opts)
+	outbox.Declare[domain.OrderEvent](o, domain.OrderPlacedEvent, domain.EventVersion)
+	outbox.Declare[domain.OrderEvent](o, domain.OrderCancelledEvent, domain.EventVersion)
+	return o
+}
+
+// Place stores the new order o with its lines in one transaction, with its
+// "order placed" event, and returns its id.
 //
 // With a key (not IsZero), the transaction first claims key for o's
 // customer. If the customer already used key, Place stores nothing and
@@ -60,7 +73,10 @@ func (s *Store) Place(ctx context.Context, o *domain.Order, key domain.Idempoten
 				return err
 			}
 		}
-		return insertOrder(ctx, tx, o)
+		if err := insertOrder(ctx, tx, o); err != nil {
+			return err
+		}
+		return s.events.Publish(ctx, tx, o.ID(), domain.OrderPlacedEvent, domain.EventOf(o))
 	})
 	switch {
 	case errors.Is(err, domain.ErrIdempotencyKeyReused):
@@ -228,8 +244,10 @@ func (s *Store) List(ctx context.Context, q ListQuery) ([]*domain.Order, error) 
 
 // Update runs change on order id in a transaction that holds the order's row
 // locked, and stores the status and expected delivery date it leaves; the
-// rest of an order never changes. It returns the order as stored, or
-// domain.ErrOrderNotFound, or change's error (and then stores nothing).
+// rest of an order never changes. When change cancels the order, the "order
+// cancelled" event is published in the same transaction. It returns the
+// order as stored, or domain.ErrOrderNotFound, or change's error (and then
+// stores nothing).
 // change may run more than once, on a freshly read order each time, if the
 // transaction has to be retried.
 func (s *Store) Update(ctx context.Context, id uuid.UUID, change func(*domain.Order) error) (*domain.Order, error) {
@@ -243,12 +261,16 @@ func (s *Store) Update(ctx context.Context, id uuid.UUID, change func(*domain.Or
 		if err != nil {
 			return err
 		}
+		was := o.Status()
 		if err := change(o); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE orders.orders SET status = $2, expected_delivery_date = $3 WHERE id = $1`,
 			id, string(o.Status()), o.ExpectedDeliveryDate())
-		return err
+		if err != nil || o.Status() != domain.Cancelled || was == domain.Cancelled {
+			return err
+		}
+		return s.events.Publish(ctx, tx, o.ID(), domain.OrderCancelledEvent, domain.EventOf(o))
 	})
 	if err != nil {
 		if errs.KindOf(err) != nil {

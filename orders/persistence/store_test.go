@@ -13,9 +13,11 @@ import (
 	"example.com/bookapp/orders/domain"
 	"example.com/bookapp/orders/persistence"
 	"example.com/bookapp/shared/errs"
+	"example.com/bookapp/shared/outbox"
 	"example.com/bookapp/shared/pgtx"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -24,7 +26,7 @@ var now = time.Date(2026, 5, 7, 16, 30, 0, 123456000, time.UTC)
 func newStore(t *testing.T) (*persistence.Store, *pgxpool.Pool) {
 	t.Helper()
 	pool := testdb.New(t, persistence.Migrations())
-	return persistence.NewStore(pool), pool
+	return persistence.NewStore(pool, persistence.NewOutbox(pool, outbox.Options{})), pool
 }
 
 // newOrder returns a placed order of user with n lines.
@@ -381,7 +383,7 @@ func TestUnreachableDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	store := persistence.NewStore(pool)
+	store := persistence.NewStore(pool, persistence.NewOutbox(pool, outbox.Options{}))
 	ctx := context.Background()
 	o := newOrder(uuid.Must(uuid.NewV7()), 1)
 	_, placeErr := store.Place(ctx, o, mustKey(t, "k"), hash("a"))
@@ -407,7 +409,7 @@ func TestTerminatedConnection(t *testing.T) {
 	ctx := context.Background()
 	_, full := newStore(t)
 	pool, terminate := testdb.OneConnection(t, full)
-	store := persistence.NewStore(pool)
+	store := persistence.NewStore(pool, persistence.NewOutbox(pool, outbox.Options{}))
 	o := newOrder(uuid.Must(uuid.NewV7()), 1)
 	calls := map[string]func() error{
 		"Place": func() error { _, err := store.Place(ctx, o, mustKey(t, "k"), hash("a")); return err },
@@ -438,5 +440,69 @@ func TestTerminatedConnection(t *testing.T) {
 		if !errors.Is(err, errs.Unavailable) || !errors.Is(err, pgtx.ErrUnavailable) {
 			t.Errorf("%s on a terminated connection: error %v (kind %v), want errs.Unavailable", name, err, errs.KindOf(err))
 		}
+	}
+}
+
+// Placing and cancelling publish their events in the order's transaction,
+// numbered in the order's life; a repeat, a refused change and a change
+// that is not a cancellation publish none.
+func TestPlaceAndCancelPublishTheirEvents(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testdb.New(t, persistence.Migrations())
+	events := persistence.NewOutbox(pool, outbox.Options{})
+	outbox.Subscribe(events, "test.sink", domain.OrderPlacedEvent, func(context.Context, outbox.Event, domain.OrderEvent) error { return nil })
+	store := persistence.NewStore(pool, events)
+	o := newOrder(uuid.Must(uuid.NewV7()), 2)
+	key := mustKey(t, "k")
+	for range 2 { // the second is a repeat under the key
+		if _, err := store.Place(ctx, o, key, hash("a")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := store.Update(ctx, o.ID(), func(o *domain.Order) error { return o.ChangeDeliveryDate(o.ExpectedDeliveryDate().AddDate(0, 0, 1), now) }); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second is refused: already cancelled
+		_, _ = store.Update(ctx, o.ID(), func(o *domain.Order) error { return o.Cancel() })
+	}
+	type event struct {
+		Type     string
+		Position int
+		Payload  domain.OrderEvent
+	}
+	rows, err := pool.Query(ctx, `SELECT type, position, payload FROM orders.outbox_events WHERE aggregate_id = $1 ORDER BY position`, o.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByPos[event])
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := domain.EventOf(o)
+	want := []event{{domain.OrderPlacedEvent, 1, payload}, {domain.OrderCancelledEvent, 2, payload}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the order's events (-want +got):\n%s", diff)
+	}
+	if len(payload.Lines) != 2 || payload.Lines[1].Quantity != 2 || payload.UserID != o.UserID() {
+		t.Errorf("payload %+v: want the order's customer and its two lines", payload)
+	}
+	// One delivery: test.sink subscribes to placed orders only.
+	if n := count(t, pool, `SELECT count(*) FROM orders.outbox_deliveries WHERE consumer = 'test.sink'`); n != 1 {
+		t.Errorf("%d deliveries, want 1", n)
+	}
+}
+
+// An order whose event cannot be written is not stored: no change without
+// its event.
+func TestPlaceWithoutItsEventStoresNothing(t *testing.T) {
+	t.Parallel()
+	pool := testdb.New(t, persistence.Migrations())
+	store := persistence.NewStore(pool, outbox.New(pool, persistence.Schema, outbox.Options{})) // no event declared
+	if _, err := store.Place(context.Background(), newOrder(uuid.Must(uuid.NewV7()), 1), domain.IdempotencyKey{}, nil); err == nil {
+		t.Fatal("Place with an outbox that refuses the event: no error")
+	}
+	if n := count(t, pool, `SELECT (SELECT count(*) FROM orders.orders) + (SELECT count(*) FROM orders.outbox_events)`); n != 0 {
+		t.Errorf("%d rows of orders and events stored, want 0", n)
 	}
 }

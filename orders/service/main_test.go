@@ -15,6 +15,7 @@ import (
 	"example.com/bookapp/orders/persistence"
 	"example.com/bookapp/orders/service"
 	"example.com/bookapp/shared/auth"
+	"example.com/bookapp/shared/outbox"
 	"example.com/bookapp/shared/broker"
 	"example.com/bookapp/shared/contracts"
 	"github.com/google/uuid"
@@ -121,7 +122,7 @@ func newFixture(t testing.TB) *fixture {
 	if err := b.Verify(); err != nil {
 		t.Fatal(err)
 	}
-	f.svc = service.New(persistence.NewStore(f.pool), catalogue, infrastructure.NewAddressBook(f.addresses), f.clock.Now)
+	f.svc = service.New(persistence.NewStore(f.pool, persistence.NewOutbox(f.pool, outbox.Options{})), catalogue, infrastructure.NewAddressBook(f.addresses), f.clock.Now)
 	return f
 }
 
