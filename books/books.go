@@ -3,8 +3,8 @@
 // the context's layers over a database pool and hands the app what every
 // context's setup package hands it: the schema's migrations (Migrations),
 // the HTTP routes (Routes) and their part of the OpenAPI document (OpenAPI),
-// and the broker handlers (RegisterHandlers: the one orders asks for the
-// books of an order). It is the top layer of the context, and the only
+// the broker handlers (RegisterHandlers: the one orders asks for the books
+// of an order), and its subscription to orders' events (Subscribe). It is the top layer of the context, and the only
 // package of it the app imports.
 package books
 
@@ -21,6 +21,7 @@ import (
 	"example.com/bookapp/books/service/listbooks"
 	"example.com/bookapp/shared/broker"
 	"example.com/bookapp/shared/migrate"
+	"example.com/bookapp/shared/outbox"
 	"example.com/bookapp/shared/web"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -33,6 +34,7 @@ type Options struct {
 
 // Module is the books context, wired.
 type Module struct {
+	store    *persistence.Store
 	service  *service.Service
 	lists    *listbooks.Service
 	forOrder *infrastructure.ForOrder
@@ -47,6 +49,7 @@ func New(pool *pgxpool.Pool, opts Options) *Module {
 	}
 	store := persistence.NewStore(pool)
 	return &Module{
+		store: store,
 		service: service.New(store, func(ctx context.Context, fix bool) (cachecheck.Report, error) {
 			return cachecheck.Check(ctx, pool, fix)
 		}, now),
@@ -77,6 +80,18 @@ func (m *Module) Lists() *listbooks.Service { return m.lists }
 func (m *Module) RegisterHandlers(b *broker.Broker) error {
 	return m.forOrder.Register(b)
 }
+
+// Subscribe makes the context a consumer of the orders context's order
+// events on events, orders' outbox (see infrastructure.SubscribeSales):
+// they feed the bestsellers sort and the reviews' verified purchases. Call
+// it at wiring time, before the outbox's Verify and Run.
+func (m *Module) Subscribe(events *outbox.Outbox) {
+	infrastructure.SubscribeSales(events, m.store)
+}
+
+// Inbox returns the books schema's inbox of applied events, whose Run the
+// app starts to delete old entries.
+func (m *Module) Inbox() *outbox.Inbox { return m.store.Inbox() }
 
 // Migrations returns the books context's schema migrations, which the app
 // applies at start-up before it serves.

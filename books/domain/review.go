@@ -27,6 +27,10 @@ type Review struct {
 	numStars  int
 	comment   string
 	createdAt time.Time
+	// verifiedPurchase: the reviewer had bought the book, in an order not
+	// cancelled, when the review was read (a fact books learns from the
+	// orders context's events, not part of what the reviewer wrote).
+	verifiedPurchase bool
 }
 
 // NewReview returns a new review of book bookID by account voterID, named
@@ -64,13 +68,15 @@ type StoredReview struct {
 	NumStars  int
 	Comment   string
 	CreatedAt time.Time
+	// VerifiedPurchase: the reviewer has bought the book (books.purchases).
+	VerifiedPurchase bool
 }
 
 // RestoreReview rebuilds a Review from a stored row, which was valid when it
 // was written; it checks nothing. Only the persistence layer should call it.
 func RestoreReview(s StoredReview) Review {
 	return Review{id: s.ID, bookID: s.BookID, voterID: s.VoterID, voterName: s.VoterName,
-		numStars: s.NumStars, comment: s.Comment, createdAt: s.CreatedAt.UTC()}
+		numStars: s.NumStars, comment: s.Comment, createdAt: s.CreatedAt.UTC(), verifiedPurchase: s.VerifiedPurchase}
 }
 
 // ID returns the review's id.
@@ -94,3 +100,13 @@ func (r Review) Comment() string { return r.comment }
 
 // CreatedAt returns when the review was written.
 func (r Review) CreatedAt() time.Time { return r.createdAt }
+
+// VerifiedPurchase reports whether the reviewer had bought the book, in an
+// order not cancelled, when the review was read or stored.
+func (r Review) VerifiedPurchase() bool { return r.verifiedPurchase }
+
+// WithVerifiedPurchase returns r as read with the purchase fact v.
+func (r Review) WithVerifiedPurchase(v bool) Review {
+	r.verifiedPurchase = v
+	return r
+}

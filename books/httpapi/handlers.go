@@ -86,6 +86,9 @@ type review struct {
 	NumStars  int       `json:"numStars"`
 	Comment   *string   `json:"comment"`
 	CreatedAt time.Time `json:"createdAt"`
+	// VerifiedPurchase: the reviewer had bought the book in an order not
+	// cancelled.
+	VerifiedPurchase bool `json:"verifiedPurchase"`
 }
 
 func toBook(b service.Book) book {
@@ -112,7 +115,8 @@ func toBook(b service.Book) book {
 }
 
 func toReview(r service.Review) review {
-	return review{ID: r.ID, VoterName: r.VoterName, NumStars: r.NumStars, Comment: nullIfEmpty(r.Comment), CreatedAt: r.CreatedAt.UTC()}
+	return review{ID: r.ID, VoterName: r.VoterName, NumStars: r.NumStars, Comment: nullIfEmpty(r.Comment), CreatedAt: r.CreatedAt.UTC(),
+		VerifiedPurchase: r.VerifiedPurchase}
 }
 
 func toPage(p listbooks.Page) bookPage {

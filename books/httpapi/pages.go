@@ -63,6 +63,7 @@ var sortChoices = []struct{ Value, Label string }{
 	{listbooks.SortPublished, "Publication date"},
 	{listbooks.SortPrice, "Price, lowest first"},
 	{listbooks.SortPriceDesc, "Price, highest first"},
+	{listbooks.SortBestsellers, "Bestsellers"},
 }
 
 // The catalogue's trail of earlier pages ("back"): the cursors of the pages

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"example.com/bookapp/books/domain"
+	"example.com/bookapp/shared/outbox"
 	"example.com/bookapp/shared/pgtx"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -25,13 +26,14 @@ import (
 // it. All times it stores come from the caller, so that the service's
 // clock, not the database's, decides them.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	inbox *outbox.Inbox
 }
 
 // NewStore returns a Store over pool, whose database holds the migrations of
 // Migrations.
 func NewStore(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool}
+	return &Store{pool: pool, inbox: outbox.NewInbox(pool, Schema, 0)}
 }
 
 // AddBook stores a new book with its authors (an author is created the first
@@ -153,8 +155,9 @@ func bookBatch(id uuid.UUID, book **domain.Book, reviews *[]domain.Review) *pgx.
 		return err
 	})
 	batch.Queue(`
-		SELECT id, book_id, user_id, voter_name, num_stars, comment, created_at
-		FROM books.reviews
+		SELECT id, book_id, user_id, voter_name, num_stars, comment, created_at,
+			EXISTS (SELECT 1 FROM books.purchases p WHERE p.book_id = r.book_id AND p.user_id = r.user_id)
+		FROM books.reviews r
 		WHERE book_id = $1
 		ORDER BY created_at DESC, id DESC
 		LIMIT $2`,
@@ -171,7 +174,7 @@ func scanReview(row pgx.CollectableRow) (domain.Review, error) {
 		r      domain.StoredReview
 		userID pgtype.UUID // not Valid for a review without an account
 	)
-	if err := row.Scan(&r.ID, &r.BookID, &userID, &r.VoterName, &r.NumStars, &r.Comment, &r.CreatedAt); err != nil {
+	if err := row.Scan(&r.ID, &r.BookID, &userID, &r.VoterName, &r.NumStars, &r.Comment, &r.CreatedAt, &r.VerifiedPurchase); err != nil {
 		return domain.Review{}, err
 	}
 	r.VoterID = userID.Bytes
@@ -245,7 +248,7 @@ func writeBook(ctx context.Context, tx pgx.Tx, b *domain.Book) error {
 // sort's key and the columns the filters test. Every write that moves one
 // of them on books.books moves the copies in the same statement or
 // transaction.
-const tagCopies = "created_at, average_votes, published_on, actual_price_cents, deleted_at"
+const tagCopies = "created_at, average_votes, published_on, actual_price_cents, deleted_at, copies_sold"
 
 // copiesOf is tagCopies with each column qualified by the table alias a.
 func copiesOf(a string) string {
@@ -263,9 +266,11 @@ func copiesOf(a string) string {
 // the last average. Every tag row is written, even one whose copy already
 // holds the new average: the statement's snapshot predates the reviews it
 // waited for, and a row it skipped on the strength of an old copy would
-// keep a concurrent review's average instead of its own.
-func (s *Store) AddReview(ctx context.Context, r domain.Review) error {
-	tag, err := s.pool.Exec(ctx, `
+// keep a concurrent review's average instead of its own. It returns r as
+// stored, with whether its author bought the book (VerifiedPurchase).
+func (s *Store) AddReview(ctx context.Context, r domain.Review) (domain.Review, error) {
+	var verified bool
+	err := s.pool.QueryRow(ctx, `
 		WITH counted AS (
 			UPDATE books.books
 			SET reviews_count = reviews_count + 1, votes_sum = votes_sum + $4
@@ -278,15 +283,16 @@ func (s *Store) AddReview(ctx context.Context, r domain.Review) error {
 			WHERE t.book_id = counted.id
 		)
 		INSERT INTO books.reviews (id, book_id, user_id, voter_name, num_stars, comment, created_at)
-		SELECT $1, counted.id, $3, $5, $4, $6, $7 FROM counted`,
-		r.ID(), r.BookID(), nullUUID(r.VoterID()), r.NumStars(), r.VoterName(), r.Comment(), r.CreatedAt())
+		SELECT $1, counted.id, $3, $5, $4, $6, $7 FROM counted
+		RETURNING EXISTS (SELECT 1 FROM books.purchases p WHERE p.book_id = $2 AND p.user_id = $3)`,
+		r.ID(), r.BookID(), nullUUID(r.VoterID()), r.NumStars(), r.VoterName(), r.Comment(), r.CreatedAt()).Scan(&verified)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Review{}, domain.ErrBookNotFound
+	}
 	if err != nil {
-		return pgtx.Wrap("books: add review", err)
+		return domain.Review{}, pgtx.Wrap("books: add review", err)
 	}
-	if tag.RowsAffected() == 0 {
-		return domain.ErrBookNotFound
-	}
-	return nil
+	return r.WithVerifiedPurchase(verified), nil
 }
 
 // tagsQuery selects the name of every tag, in byte order (COLLATE "C", as Go

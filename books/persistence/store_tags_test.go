@@ -61,7 +61,7 @@ func TestTagCopiesFollowEveryWrite(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			store, pool := newStore(t)
-			addReview := store.AddReview
+			addReview := store.AddReviewOnly
 			if locked {
 				addReview = store.AddReviewLocked
 			}
@@ -135,7 +135,7 @@ func TestTagCopiesUnderConcurrentWrites(t *testing.T) {
 	errc := make(chan error, reviews+updates)
 	for i := range reviews {
 		r := mustReview(t, b.ID(), i%6, now)
-		go func() { errc <- store.AddReview(ctx, r) }()
+		go func() { errc <- store.AddReviewOnly(ctx, r) }()
 	}
 	for i := range updates {
 		go func() {

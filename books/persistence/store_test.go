@@ -273,7 +273,7 @@ func TestSoftDeleteAndRestore(t *testing.T) {
 	if !errors.Is(err, domain.ErrBookNotFound) {
 		t.Errorf("promotion of a deleted book: error %v, want ErrBookNotFound", err)
 	}
-	if err := store.AddReview(ctx, mustReview(t, b.ID(), 5, now)); !errors.Is(err, domain.ErrBookNotFound) {
+	if err := store.AddReviewOnly(ctx, mustReview(t, b.ID(), 5, now)); !errors.Is(err, domain.ErrBookNotFound) {
 		t.Errorf("AddReview(deleted book) error = %v, want ErrBookNotFound", err)
 	}
 	if err := store.Update(ctx, b.ID(), func(b *domain.Book) error { b.Restore(); return nil }); err != nil {
@@ -294,7 +294,7 @@ func TestAddReview(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			store, pool := newStore(t)
-			addReview := store.AddReview
+			addReview := store.AddReviewOnly
 			if locked {
 				addReview = store.AddReviewLocked
 			}
@@ -345,7 +345,7 @@ func TestConcurrentReviews(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			store, pool := newStore(t)
-			addReview := store.AddReview
+			addReview := store.AddReviewOnly
 			if locked {
 				addReview = store.AddReviewLocked
 			}
@@ -511,7 +511,7 @@ func TestUnreachableDatabase(t *testing.T) {
 	}
 	calls := map[string]error{
 		"AddBook":   store.AddBook(ctx, b),
-		"AddReview": store.AddReview(ctx, mustReview(t, id, 1, now)),
+		"AddReview": store.AddReviewOnly(ctx, mustReview(t, id, 1, now)),
 		"Update":    store.Update(ctx, id, func(*domain.Book) error { return nil }),
 	}
 	_, _, calls["Book"] = store.Book(ctx, id)
@@ -543,7 +543,7 @@ func TestTerminatedConnection(t *testing.T) {
 	}
 	calls := map[string]func() error{
 		"AddBook":   func() error { return store.AddBook(ctx, b) },
-		"AddReview": func() error { return store.AddReview(ctx, mustReview(t, id, 1, now)) },
+		"AddReview": func() error { return store.AddReviewOnly(ctx, mustReview(t, id, 1, now)) },
 		"Update":    func() error { return store.Update(ctx, id, func(*domain.Book) error { return nil }) },
 		"Book":      func() error { _, _, err := store.Book(ctx, id); return err },
 		"Tags":      func() error { _, err := store.Tags(ctx); return err },

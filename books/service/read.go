@@ -33,6 +33,9 @@ type Review struct {
 	NumStars  int
 	Comment   string
 	CreatedAt time.Time // UTC
+	// VerifiedPurchase: the reviewer had bought the book, in an order not
+	// cancelled.
+	VerifiedPurchase bool
 }
 
 // GetBook returns book id's detail, or ErrBookNotFound when there is none or
@@ -93,5 +96,6 @@ func toBook(b *domain.Book, reviews []domain.Review) Book {
 }
 
 func toReview(r domain.Review) Review {
-	return Review{ID: r.ID(), VoterName: r.VoterName(), NumStars: r.NumStars(), Comment: r.Comment(), CreatedAt: r.CreatedAt()}
+	return Review{ID: r.ID(), VoterName: r.VoterName(), NumStars: r.NumStars(), Comment: r.Comment(), CreatedAt: r.CreatedAt(),
+		VerifiedPurchase: r.VerifiedPurchase()}
 }

@@ -26,8 +26,9 @@ func (s *Service) AddReview(ctx context.Context, p auth.Principal, bookID uuid.U
 	if err != nil {
 		return Review{}, err
 	}
-	if err := s.store.AddReview(ctx, r); err != nil {
+	stored, err := s.store.AddReview(ctx, r)
+	if err != nil {
 		return Review{}, err
 	}
-	return toReview(r), nil
+	return toReview(stored), nil
 }

@@ -22,7 +22,7 @@ type Store interface {
 	AddBook(ctx context.Context, b *domain.Book) error
 	Book(ctx context.Context, id uuid.UUID) (*domain.Book, []domain.Review, error)
 	Update(ctx context.Context, id uuid.UUID, change func(*domain.Book) error) error
-	AddReview(ctx context.Context, r domain.Review) error
+	AddReview(ctx context.Context, r domain.Review) (domain.Review, error)
 	Tags(ctx context.Context) ([]string, error)
 	// Choices returns every tag, in byte order, and the years in which
 	// books not deleted were published, newest first.

@@ -6,7 +6,7 @@
 // is computed from them by PostgreSQL) and the price after promotion
 // (actual_price_cents). books.book_tags keeps copies of each book's list
 // keys on the book's tag rows (created_at, average_votes, published_on,
-// actual_price_cents, deleted_at), so that a tag's books are an index range
+// actual_price_cents, deleted_at, copies_sold), so that a tag's books are an index range
 // in each sort's order. The write path keeps them all exact in the same
 // transaction as every change; this package is the administrator's way to
 // prove it, or to repair a database edited by hand.
@@ -25,11 +25,11 @@ import (
 // it is derived from, both values in PostgreSQL's text form.
 type Mismatch struct {
 	BookID uuid.UUID
-	// Column is authors_string, tag_names, reviews_count, votes_sum or
-	// actual_price_cents, a column of books.books; or, for a copy on one
-	// of the book's tag rows, book_tags(TAG).COLUMN, with COLUMN one of
-	// created_at, average_votes, published_on, actual_price_cents or
-	// deleted_at.
+	// Column is authors_string, tag_names, reviews_count, votes_sum,
+	// actual_price_cents or copies_sold, a column of books.books; or, for a
+	// copy on one of the book's tag rows, book_tags(TAG).COLUMN, with COLUMN
+	// one of created_at, average_votes, published_on, actual_price_cents,
+	// deleted_at or copies_sold.
 	Column string
 	Cached string // the value stored: on the book, or on the tag row for a book_tags(…) column
 	Actual string // the value recomputed from the source rows
@@ -62,6 +62,7 @@ func actualSQL(filter filter) string {
 			coalesce(r.stars, 0)::bigint AS votes_sum,
 			coalesce(r.stars, 0)::bigint::double precision / NULLIF(coalesce(r.n, 0)::integer, 0) AS average_votes,
 			CASE WHEN b.promotion_text IS NULL THEN b.price_cents ELSE b.actual_price_cents END AS actual_price_cents,
+			coalesce(p.copies, 0)::integer AS copies_sold,
 			b.created_at, b.published_on, b.deleted_at
 		FROM books.books b
 		LEFT JOIN (
@@ -78,6 +79,10 @@ func actualSQL(filter filter) string {
 			SELECT book_id, count(*) AS n, sum(num_stars) AS stars
 			FROM books.reviews WHERE ` + filter("book_id") + ` GROUP BY book_id
 		) r ON r.book_id = b.id
+		LEFT JOIN (
+			SELECT book_id, sum(quantity) AS copies
+			FROM books.purchases WHERE ` + filter("book_id") + ` GROUP BY book_id
+		) p ON p.book_id = b.id
 		WHERE ` + filter("b.id") + `
 	)`
 }
@@ -107,7 +112,8 @@ func mismatchSQL(filter filter) string {
 		('tag_names', b.tag_names::text, x.tag_names::text),
 		('reviews_count', b.reviews_count::text, x.reviews_count::text),
 		('votes_sum', b.votes_sum::text, x.votes_sum::text),
-		('actual_price_cents', b.actual_price_cents::text, x.actual_price_cents::text)
+		('actual_price_cents', b.actual_price_cents::text, x.actual_price_cents::text),
+		('copies_sold', b.copies_sold::text, x.copies_sold::text)
 	) AS c(name, cached, actual)
 	WHERE c.cached IS DISTINCT FROM c.actual
 	UNION ALL
@@ -119,7 +125,8 @@ func mismatchSQL(filter filter) string {
 		('average_votes', t.average_votes::text, x.average_votes::text),
 		('published_on', t.published_on::text, x.published_on::text),
 		('actual_price_cents', t.actual_price_cents::text, x.actual_price_cents::text),
-		('deleted_at', t.deleted_at::text, x.deleted_at::text)
+		('deleted_at', t.deleted_at::text, x.deleted_at::text),
+		('copies_sold', t.copies_sold::text, x.copies_sold::text)
 	) AS c(name, cached, actual)
 	WHERE ` + filter("t.book_id") + ` AND c.cached IS DISTINCT FROM c.actual
 	ORDER BY 1, 2`
@@ -131,17 +138,17 @@ func mismatchSQL(filter filter) string {
 var fixSQL = actualSQL(listedBooks) + `, fixed AS (
 		UPDATE books.books b
 		SET authors_string = x.authors_string, tag_names = x.tag_names, reviews_count = x.reviews_count,
-			votes_sum = x.votes_sum, actual_price_cents = x.actual_price_cents
+			votes_sum = x.votes_sum, actual_price_cents = x.actual_price_cents, copies_sold = x.copies_sold
 		FROM actual x
 		WHERE x.id = b.id
 	)
 	UPDATE books.book_tags t
-	SET (created_at, average_votes, published_on, actual_price_cents, deleted_at) =
-		(x.created_at, x.average_votes, x.published_on, x.actual_price_cents, x.deleted_at)
+	SET (created_at, average_votes, published_on, actual_price_cents, deleted_at, copies_sold) =
+		(x.created_at, x.average_votes, x.published_on, x.actual_price_cents, x.deleted_at, x.copies_sold)
 	FROM actual x
 	WHERE x.id = t.book_id
-		AND (t.created_at, t.average_votes, t.published_on, t.actual_price_cents, t.deleted_at) IS DISTINCT FROM
-			(x.created_at, x.average_votes, x.published_on, x.actual_price_cents, x.deleted_at)`
+		AND (t.created_at, t.average_votes, t.published_on, t.actual_price_cents, t.deleted_at, t.copies_sold) IS DISTINCT FROM
+			(x.created_at, x.average_votes, x.published_on, x.actual_price_cents, x.deleted_at, x.copies_sold)`
 
 // Check compares every book's cached columns, and their copies on its tag
 // rows, with the rows they are derived from and reports each disagreement,

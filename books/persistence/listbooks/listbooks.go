@@ -54,10 +54,11 @@ const (
 	ByPublished             // newest publication date first
 	ByPrice                 // lowest actual price (after promotion) first
 	ByPriceDesc             // highest actual price first
+	ByBestsellers           // most copies sold first (orders not cancelled)
 )
 
 // NumSorts is the number of sorts; every Sort below it is valid.
-const NumSorts = 5
+const NumSorts = 6
 
 // A sortSpec is how a Sort reads in SQL.
 type sortSpec struct {
@@ -78,6 +79,9 @@ var sorts = [NumSorts]sortSpec{
 	ByPublished: {key: "published_on", desc: true},
 	ByPrice:     {key: "actual_price_cents", desc: false},
 	ByPriceDesc: {key: "actual_price_cents", desc: true},
+	// copies_sold comes from the orders context's events
+	// (persistence.Store.RecordPurchase).
+	ByBestsellers: {key: "copies_sold", desc: true},
 }
 
 // votesKey is the votes sort's key: the average votes, with -1 for a book
@@ -128,6 +132,7 @@ type Key struct {
 	Votes       float64   // ByVotes: the average votes, -1 for a book without reviews
 	PublishedOn time.Time // ByPublished: the publication date, midnight UTC
 	PriceCents  int64     // ByPrice and ByPriceDesc: the actual price
+	CopiesSold  int       // ByBestsellers: the copies sold
 	DeletedAt   time.Time // the deleted list: when the book was deleted
 }
 
@@ -146,6 +151,8 @@ func (s Sort) KeyOf(b Book) Key {
 		k.PublishedOn = b.PublishedOn
 	case ByPrice, ByPriceDesc:
 		k.PriceCents = b.ActualPriceCents
+	case ByBestsellers:
+		k.CopiesSold = b.CopiesSold
 	}
 	return k
 }
@@ -179,6 +186,7 @@ type Book struct {
 	ReviewsCount     int
 	AverageVotes     *float64  // nil when the book has no reviews
 	TagNames         []string  // sorted; never nil
+	CopiesSold       int       // in orders that are not cancelled
 	CreatedAt        time.Time // UTC
 	DeletedAt        time.Time // UTC; zero for a book that is not deleted
 }
@@ -196,7 +204,7 @@ func New(pool *pgxpool.Pool) *Queries {
 
 // columns are the columns of a Book in books.books b, in scan order.
 const columns = `b.id, b.title, b.authors_string, b.published_on, b.price_cents, b.actual_price_cents,
-	coalesce(b.promotion_text, ''), b.reviews_count, b.average_votes, b.tag_names, b.created_at, b.deleted_at`
+	coalesce(b.promotion_text, ''), b.reviews_count, b.average_votes, b.tag_names, b.created_at, b.deleted_at, b.copies_sold`
 
 // Books returns one page of the public list: at most q.Limit books that are
 // not deleted, pass q.Filter and come after q.After in order q.Sort.
@@ -313,6 +321,8 @@ func booksSQL(query Query) (string, []any, error) {
 			v = a.Votes
 		case ByPublished:
 			v = date(a.PublishedOn)
+		case ByBestsellers:
+			v = a.CopiesSold
 		default:
 			v = a.PriceCents
 		}
@@ -377,7 +387,7 @@ func (q *Queries) read(ctx context.Context, op, sql string, args []any) ([]Book,
 			deleted *time.Time
 		)
 		if err := rows.Scan(&b.ID, &b.Title, &b.AuthorsString, &b.PublishedOn, &b.PriceCents, &b.ActualPriceCents,
-			&b.PromotionText, &b.ReviewsCount, &b.AverageVotes, &b.TagNames, &b.CreatedAt, &deleted); err != nil {
+			&b.PromotionText, &b.ReviewsCount, &b.AverageVotes, &b.TagNames, &b.CreatedAt, &deleted, &b.CopiesSold); err != nil {
 			// A column that does not fit its Go type is a bug, not an outage.
 			return nil, fmt.Errorf("books: %s: %w", op, err)
 		}

@@ -71,7 +71,7 @@ func newPlanDB(t *testing.T) *pgxpool.Pool {
 func TestEverySortReadsItsIndexInOrder(t *testing.T) {
 	t.Parallel()
 	pool := newPlanDB(t)
-	after := &Key{ID: uuid.Must(uuid.NewV7()), CreatedAt: time.Now(), Votes: 2.5, PublishedOn: time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), PriceCents: 2500}
+	after := &Key{ID: uuid.Must(uuid.NewV7()), CreatedAt: time.Now(), Votes: 2.5, PublishedOn: time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), PriceCents: 2500, CopiesSold: 5}
 	tests := []struct {
 		sort Sort
 		// The index of the sort, of the sort with a year, with a tag, and
@@ -83,6 +83,7 @@ func TestEverySortReadsItsIndexInOrder(t *testing.T) {
 		{ByPublished, "books_published_idx", "books_published_idx", "book_tags_published_idx", "books_published_idx"},
 		{ByPrice, "books_price_idx", "books_year_price_idx", "book_tags_price_idx", "books_recent_price_idx"},
 		{ByPriceDesc, "books_price_idx", "books_year_price_idx", "book_tags_price_idx", "books_recent_price_idx"},
+		{ByBestsellers, "books_bestsellers_idx", "books_year_bestsellers_idx", "book_tags_bestsellers_idx", "books_recent_bestsellers_idx"},
 	}
 	filters := map[string]Filter{
 		"none":     {},

@@ -69,7 +69,7 @@ func BenchmarkList(b *testing.B) {
 		pool, sqls := seededCatalogue(b, cluster, n)
 		svc := listbooks.New(pool, time.Now)
 		b.Run(fmt.Sprintf("books=%d", n), func(b *testing.B) {
-			for _, sort := range []string{"default", "votes", "published", "price", "price_desc"} {
+			for _, sort := range []string{"default", "votes", "published", "price", "price_desc", "bestsellers"} {
 				for _, f := range benchFilters(b, pool) {
 					q := f.q
 					q.Sort = sort

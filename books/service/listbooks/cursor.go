@@ -89,6 +89,8 @@ func (c cursor) appendBinary(b []byte) []byte {
 			b = binary.BigEndian.AppendUint32(b, uint32(int32(daysSinceEpoch(c.after.PublishedOn))))
 		case listbooks.ByPrice, listbooks.ByPriceDesc:
 			b = binary.BigEndian.AppendUint64(b, uint64(c.after.PriceCents))
+		case listbooks.ByBestsellers:
+			b = binary.BigEndian.AppendUint32(b, uint32(c.after.CopiesSold))
 		}
 	case listDeleted:
 		b = append(b, c.after.ID[:]...)
@@ -160,6 +162,12 @@ func parseCursor(b []byte) (cursor, bool) {
 				return c, false
 			}
 			c.after.PriceCents = p
+		case listbooks.ByBestsellers:
+			n := r.uint32()
+			if n > math.MaxInt32 { // copies_sold is a PostgreSQL integer
+				return c, false
+			}
+			c.after.CopiesSold = int(n)
 		}
 	case listDeleted:
 		copy(c.after.ID[:], r.bytes(16))

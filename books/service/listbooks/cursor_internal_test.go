@@ -36,6 +36,8 @@ func cursorSamples() []cursor {
 		{list: listPublic, params: params{sort: listbooks.ByPublished, year: yearUpcoming}, after: listbooks.Key{ID: id, PublishedOn: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)}},
 		{list: listPublic, params: params{sort: listbooks.ByPrice, tag: "Domain-Driven Design — Ünïcode"}, after: listbooks.Key{ID: id, PriceCents: 1999}},
 		{list: listPublic, params: params{sort: listbooks.ByPriceDesc, votes: 1, year: 9999}, after: listbooks.Key{ID: id, PriceCents: 0}},
+		{list: listPublic, params: params{sort: listbooks.ByBestsellers, tag: "Go", year: 2021}, after: listbooks.Key{ID: id, CopiesSold: 2147483647}},
+		{list: listPublic, params: params{sort: listbooks.ByBestsellers, year: yearUpcoming}, after: listbooks.Key{ID: id, CopiesSold: 0}},
 		{list: listDeleted, after: listbooks.Key{ID: id, DeletedAt: time.Date(2026, 5, 6, 7, 8, 9, 123456000, time.UTC)}},
 	}
 }

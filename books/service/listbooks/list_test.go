@@ -37,6 +37,14 @@ func TestListOrders(t *testing.T) {
 		// Actual prices: Bravo and Juliet are on promotion.
 		{listbooks.Query{Sort: "price"}, []string{"Golf", "Bravo", "Echo", "Foxtrot", "India", "Juliet", "Alpha", "Delta", "Charlie"}},
 		{listbooks.Query{Sort: "price_desc"}, []string{"Charlie", "Delta", "Alpha", "Juliet", "India", "Foxtrot", "Echo", "Bravo", "Golf"}},
+		// Copies sold 12, 7, 7, 3, 3, 2, 1, 0, 0; ties by id, descending
+		// (ids in the order of the fixture); Hotel and Kilo sold more, but
+		// are deleted.
+		{listbooks.Query{Sort: "bestsellers"}, []string{"Echo", "India", "Bravo", "Delta", "Alpha", "Juliet", "Foxtrot", "Golf", "Charlie"}},
+		{listbooks.Query{Sort: "bestsellers", Tag: "Go"}, []string{"Bravo", "Delta", "Alpha", "Juliet", "Golf"}},
+		{listbooks.Query{Sort: "bestsellers", Year: new(2021)}, []string{"Echo", "Bravo", "Charlie"}},
+		{listbooks.Query{Sort: "bestsellers", Upcoming: true}, []string{"India", "Delta"}},
+		{listbooks.Query{Sort: "bestsellers", Votes: new(4)}, []string{"Echo", "Alpha", "Juliet"}},
 		{listbooks.Query{Votes: new(4)}, []string{"Juliet", "Echo", "Alpha"}},
 		{listbooks.Query{Votes: new(3), Sort: "votes"}, []string{"Alpha", "Echo", "Juliet", "Foxtrot", "Bravo"}},
 		{listbooks.Query{Votes: new(1), Sort: "price"}, []string{"Bravo", "Echo", "Foxtrot", "India", "Juliet", "Alpha"}},
@@ -80,7 +88,7 @@ func TestListOrders(t *testing.T) {
 func TestListEveryCombination(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	for _, sort := range []string{"", "votes", "published", "price", "price_desc"} {
+	for _, sort := range []string{"", "votes", "published", "price", "price_desc", "bestsellers"} {
 		for _, votes := range []*int{nil, new(1), new(2), new(3), new(4)} {
 			for _, year := range []listbooks.Query{{}, {Year: new(2021)}, {Year: new(2026)}, {Upcoming: true}, {Year: new(1999)}} {
 				for _, tag := range []string{"", "Go", "Databases", "Testing", "Nope"} {
@@ -144,7 +152,7 @@ func TestListItem(t *testing.T) {
 func TestListWalkWhileBooksArrive(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	for _, sort := range []string{"", "votes", "published", "price", "price_desc"} {
+	for _, sort := range []string{"", "votes", "published", "price", "price_desc", "bestsellers"} {
 		t.Run(sort, func(t *testing.T) {
 			before := f.expect(listbooks.Query{Sort: sort})
 			n := 0
@@ -393,6 +401,8 @@ func (f *fixture) expect(q listbooks.Query) []string {
 			return cmp.Or(cmp.Compare(actual(a.b), actual(b.b)), byID(a, b))
 		case "price_desc":
 			return -cmp.Or(cmp.Compare(actual(a.b), actual(b.b)), byID(a, b))
+		case "bestsellers":
+			return -cmp.Or(cmp.Compare(a.b.sold, b.b.sold), byID(a, b))
 		default:
 			return -cmp.Or(f.created[a.id].Compare(f.created[b.id]), byID(a, b))
 		}

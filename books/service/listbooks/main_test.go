@@ -30,6 +30,7 @@ type fixtureBook struct {
 	tags      []string
 	authors   []string
 	deleted   bool
+	sold      int // copies, recorded as one order's purchase (Store.RecordPurchase)
 }
 
 // known is the data set every list test reads. It is inserted in this order,
@@ -40,17 +41,17 @@ type fixtureBook struct {
 // reviews; H and K are deleted; G is published today, so it is not upcoming,
 // while D and I are.
 var known = []fixtureBook{
-	{title: "Alpha", published: "2019-03-01", price: 2000, promo: -1, stars: []int{5, 5}, tags: []string{"Go", "Architecture"}, authors: []string{"Ada Byron", "Ben Kernighan"}},
-	{title: "Bravo", published: "2021-07-15", price: 1500, promo: 750, stars: []int{3}, tags: []string{"Go"}, authors: []string{"Ben Kernighan"}},
+	{title: "Alpha", published: "2019-03-01", price: 2000, promo: -1, stars: []int{5, 5}, tags: []string{"Go", "Architecture"}, authors: []string{"Ada Byron", "Ben Kernighan"}, sold: 3},
+	{title: "Bravo", published: "2021-07-15", price: 1500, promo: 750, stars: []int{3}, tags: []string{"Go"}, authors: []string{"Ben Kernighan"}, sold: 7},
 	{title: "Charlie", published: "2021-01-10", price: 3000, promo: -1, tags: []string{"Databases"}, authors: []string{"Cora Date"}},
-	{title: "Delta", published: "2026-09-01", price: 2500, promo: -1, tags: []string{"Go", "Databases"}, authors: []string{"Cora Date", "Ada Byron"}},
-	{title: "Echo", published: "2021-07-15", price: 1500, promo: -1, stars: []int{4, 4, 5}, tags: []string{"Architecture"}, authors: []string{"Eve Evans"}},
-	{title: "Foxtrot", published: "2018-12-31", price: 1500, promo: -1, stars: []int{2, 4}, authors: []string{"Eve Evans"}},
+	{title: "Delta", published: "2026-09-01", price: 2500, promo: -1, tags: []string{"Go", "Databases"}, authors: []string{"Cora Date", "Ada Byron"}, sold: 3},
+	{title: "Echo", published: "2021-07-15", price: 1500, promo: -1, stars: []int{4, 4, 5}, tags: []string{"Architecture"}, authors: []string{"Eve Evans"}, sold: 12},
+	{title: "Foxtrot", published: "2018-12-31", price: 1500, promo: -1, stars: []int{2, 4}, authors: []string{"Eve Evans"}, sold: 1},
 	{title: "Golf", published: "2026-05-06", price: 0, promo: -1, stars: []int{0}, tags: []string{"Go"}, authors: []string{"Gil Green"}},
-	{title: "Hotel", published: "2021-05-05", price: 1000, promo: -1, stars: []int{5}, tags: []string{"Go"}, authors: []string{"Gil Green"}, deleted: true},
-	{title: "India", published: "2027-01-01", price: 1500, promo: -1, stars: []int{1, 2}, tags: []string{"Testing"}, authors: []string{"Ida Ives"}},
-	{title: "Juliet", published: "2020-02-29", price: 9999, promo: 1500, stars: []int{4}, tags: []string{"Testing", "Go"}, authors: []string{"Ida Ives", "Ada Byron"}},
-	{title: "Kilo", published: "2022-01-01", price: 4200, promo: -1, tags: []string{"Go"}, authors: []string{"Ada Byron"}, deleted: true},
+	{title: "Hotel", published: "2021-05-05", price: 1000, promo: -1, stars: []int{5}, tags: []string{"Go"}, authors: []string{"Gil Green"}, deleted: true, sold: 50},
+	{title: "India", published: "2027-01-01", price: 1500, promo: -1, stars: []int{1, 2}, tags: []string{"Testing"}, authors: []string{"Ida Ives"}, sold: 7},
+	{title: "Juliet", published: "2020-02-29", price: 9999, promo: 1500, stars: []int{4}, tags: []string{"Testing", "Go"}, authors: []string{"Ida Ives", "Ada Byron"}, sold: 2},
+	{title: "Kilo", published: "2022-01-01", price: 4200, promo: -1, tags: []string{"Go"}, authors: []string{"Ada Byron"}, deleted: true, sold: 9},
 }
 
 // A fixture is the list service over a fresh database holding known.
@@ -135,6 +136,15 @@ func (f *fixture) insert(t testing.TB, b fixtureBook, created time.Time) uuid.UU
 	})
 	if err != nil {
 		t.Fatalf("insert %s: %v", b.title, err)
+	}
+	if b.sold > 0 {
+		// Through the consumer's own write, which also copies the count to
+		// the book's tag rows.
+		err := persistence.NewStore(f.pool).RecordPurchase(ctx, "test.sales", uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()),
+			uuid.Must(uuid.NewV7()), []persistence.Sale{{BookID: id, Quantity: b.sold}})
+		if err != nil {
+			t.Fatalf("sell %s: %v", b.title, err)
+		}
 	}
 	f.ids[b.title] = id
 	f.books[id] = b

@@ -36,18 +36,22 @@ const (
 	SortPublished = "published"
 	SortPrice     = "price"
 	SortPriceDesc = "price_desc"
+	// SortBestsellers: most copies sold first, in orders not cancelled
+	// (counted from the orders context's events).
+	SortBestsellers = "bestsellers"
 )
 
 // YearUpcoming is the year parameter's value that asks for Query.Upcoming.
 const YearUpcoming = "upcoming"
 
 var sortsByName = map[string]listbooks.Sort{
-	"":            listbooks.ByNewest,
-	SortDefault:   listbooks.ByNewest,
-	SortVotes:     listbooks.ByVotes,
-	SortPublished: listbooks.ByPublished,
-	SortPrice:     listbooks.ByPrice,
-	SortPriceDesc: listbooks.ByPriceDesc,
+	"":              listbooks.ByNewest,
+	SortDefault:     listbooks.ByNewest,
+	SortVotes:       listbooks.ByVotes,
+	SortPublished:   listbooks.ByPublished,
+	SortPrice:       listbooks.ByPrice,
+	SortPriceDesc:   listbooks.ByPriceDesc,
+	SortBestsellers: listbooks.ByBestsellers,
 }
 
 // Service is the book list's use cases.
@@ -71,7 +75,8 @@ func New(pool *pgxpool.Pool, now func() time.Time) *Service {
 type Query struct {
 	// Sort is default (newest first; also what "" means), votes (highest
 	// average votes first, books without reviews last), published (newest
-	// publication first), price (lowest actual price first) or price_desc.
+	// publication first), price (lowest actual price first), price_desc or
+	// bestsellers (most copies sold first).
 	Sort string
 	// Votes, 1 to 4, keeps the books whose average votes are at least that;
 	// nil keeps all.
@@ -126,7 +131,7 @@ type Item struct {
 func (s *Service) List(ctx context.Context, q Query) (Page, error) {
 	bad := errs.Fields{}
 	sort, ok := sortsByName[q.Sort]
-	bad.Check("sort", !ok, "must be one of default, votes, published, price, price_desc")
+	bad.Check("sort", !ok, "must be one of default, votes, published, price, price_desc, bestsellers")
 	p := params{sort: sort, tag: q.Tag}
 	if q.Votes != nil {
 		p.votes = *q.Votes
