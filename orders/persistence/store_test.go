@@ -460,7 +460,9 @@ func TestPlaceAndCancelPublishTheirEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := store.Update(ctx, o.ID(), func(o *domain.Order) error { return o.ChangeDeliveryDate(o.ExpectedDeliveryDate().AddDate(0, 0, 1), now) }); err != nil {
+	if _, err := store.Update(ctx, o.ID(), func(o *domain.Order) error {
+		return o.ChangeDeliveryDate(o.ExpectedDeliveryDate().AddDate(0, 0, 1), now)
+	}); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 { // the second is refused: already cancelled

@@ -15,9 +15,9 @@ import (
 	"example.com/bookapp/orders/persistence"
 	"example.com/bookapp/orders/service"
 	"example.com/bookapp/shared/auth"
-	"example.com/bookapp/shared/outbox"
 	"example.com/bookapp/shared/broker"
 	"example.com/bookapp/shared/contracts"
+	"example.com/bookapp/shared/outbox"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 )

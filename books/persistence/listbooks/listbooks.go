@@ -49,12 +49,12 @@ type Sort uint8
 
 // The orders of the book list.
 const (
-	ByNewest    Sort = iota // most recently created first
-	ByVotes                 // highest average votes first, books without reviews last
-	ByPublished             // newest publication date first
-	ByPrice                 // lowest actual price (after promotion) first
-	ByPriceDesc             // highest actual price first
-	ByBestsellers           // most copies sold first (orders not cancelled)
+	ByNewest      Sort = iota // most recently created first
+	ByVotes                   // highest average votes first, books without reviews last
+	ByPublished               // newest publication date first
+	ByPrice                   // lowest actual price (after promotion) first
+	ByPriceDesc               // highest actual price first
+	ByBestsellers             // most copies sold first (orders not cancelled)
 )
 
 // NumSorts is the number of sorts; every Sort below it is valid.
