@@ -85,6 +85,13 @@ func (m *Module) RegisterHandlers(*broker.Broker) error { return nil }
 // app reaches them over HTTP).
 func (m *Module) Service() *service.Service { return m.service }
 
+// Outbox returns the context's outbox over pool with no consumer subscribed:
+// enough to administer it (statistics, parked deliveries, retries) from a
+// command, without wiring the context.
+func Outbox(pool *pgxpool.Pool) *outbox.Outbox {
+	return persistence.NewOutbox(pool, outbox.Options{})
+}
+
 // Migrations returns the orders context's schema migrations, which the app
 // applies at start-up before it serves.
 func Migrations() migrate.Source {

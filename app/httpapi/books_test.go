@@ -35,6 +35,8 @@ type (
 		NumStars  int     `json:"numStars"`
 		Comment   *string `json:"comment"`
 		CreatedAt string  `json:"createdAt"`
+		// VerifiedPurchase: the reviewer bought the book (orders' events).
+		VerifiedPurchase bool `json:"verifiedPurchase"`
 	}
 	bookSummaryJSON struct {
 		ID              string   `json:"id"`

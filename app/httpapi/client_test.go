@@ -18,6 +18,7 @@ import (
 	"example.com/bookapp/devtools/testdb"
 	"example.com/bookapp/orders"
 	"example.com/bookapp/shared/broker"
+	"example.com/bookapp/shared/outbox"
 	"example.com/bookapp/users"
 )
 
@@ -55,10 +56,25 @@ func newServerOn(t *testing.T, pool *pgxpool.Pool, now func() time.Time) *httpte
 	if err := booksModule.RegisterHandlers(b); err != nil {
 		t.Fatalf("books.RegisterHandlers: %v", err)
 	}
-	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{Now: now})
+	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{Now: now,
+		Events: outbox.Options{Log: slog.New(slog.DiscardHandler)}})
 	if err := b.Verify(); err != nil {
 		t.Fatalf("broker.Verify: %v", err)
 	}
+	// Books consumes orders' events, relayed as serve relays them.
+	booksModule.Subscribe(ordersModule.Events())
+	if err := ordersModule.Events().Verify(); err != nil {
+		t.Fatalf("outbox.Verify: %v", err)
+	}
+	ctx, stopRelays := context.WithCancel(context.Background())
+	relayed := make(chan error, 1)
+	go func() { relayed <- ordersModule.Events().Run(ctx) }()
+	t.Cleanup(func() {
+		stopRelays()
+		if err := <-relayed; err != nil {
+			t.Errorf("relays: %v", err)
+		}
+	})
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{
 		Log:    slog.New(slog.DiscardHandler),
 		DB:     pool,

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"example.com/bookapp/shared/broker"
+	"example.com/bookapp/shared/outbox"
 )
 
 // Metrics is the app's Prometheus registry and the instruments the router
@@ -229,5 +230,61 @@ func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
 	s := c.pool.Stat()
 	for _, m := range c.metrics {
 		ch <- prometheus.MustNewConstMetric(m.desc, m.kind, m.value(s))
+	}
+}
+
+// An EventStater reports the undelivered events of an outbox;
+// *outbox.Outbox is one.
+type EventStater interface {
+	Schema() string
+	Stats(ctx context.Context) ([]outbox.Stat, error)
+}
+
+// WatchEvents adds the deliveries of events' outbox to the metrics, read
+// from its tables at each scrape (so they are the same from every app
+// instance): bookapp_events_pending, bookapp_events_parked and
+// bookapp_events_lag_seconds (the age of the oldest pending event), by
+// producer (the outbox's schema), event type and consumer.
+func (m *Metrics) WatchEvents(events EventStater) {
+	m.registry.MustRegister(&eventCollector{events: events})
+}
+
+// eventCollector reads an outbox's statistics at each scrape, giving up after
+// eventStatsTimeout, so a scrape during an outage does not hang.
+type eventCollector struct{ events EventStater }
+
+const eventStatsTimeout = 2 * time.Second
+
+var (
+	eventLabels  = []string{"producer", "type", "consumer"}
+	eventPending = prometheus.NewDesc("bookapp_events_pending",
+		"Events published and not yet delivered to the consumer, not parked.", eventLabels, nil)
+	eventParked = prometheus.NewDesc("bookapp_events_parked",
+		"Events whose delivery to the consumer failed every attempt and waits for 'bookapp events retry'.", eventLabels, nil)
+	eventLag = prometheus.NewDesc("bookapp_events_lag_seconds",
+		"Age of the oldest pending event for the consumer; 0 when none is pending.", eventLabels, nil)
+)
+
+func (c *eventCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- eventPending
+	ch <- eventParked
+	ch <- eventLag
+}
+
+func (c *eventCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), eventStatsTimeout)
+	defer cancel()
+	stats, err := c.events.Stats(ctx)
+	if err != nil {
+		// The database is out of reach: the event series are absent from
+		// this scrape (an error would fail the whole scrape, losing the
+		// metrics that describe the outage), and /readyz says why.
+		return
+	}
+	producer := c.events.Schema()
+	for _, s := range stats {
+		ch <- prometheus.MustNewConstMetric(eventPending, prometheus.GaugeValue, float64(s.Pending), producer, s.Type, s.Consumer)
+		ch <- prometheus.MustNewConstMetric(eventParked, prometheus.GaugeValue, float64(s.Parked), producer, s.Type, s.Consumer)
+		ch <- prometheus.MustNewConstMetric(eventLag, prometheus.GaugeValue, s.Lag.Seconds(), producer, s.Type, s.Consumer)
 	}
 }

@@ -1,7 +1,9 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"example.com/bookapp/shared/pgtx"
@@ -86,9 +88,9 @@ type Stat struct {
 }
 
 // Stats returns the undelivered deliveries by event type and consumer, for
-// every pair that has any (a pair with none is not listed: its figures are
-// 0). It reads only undelivered rows, through the partial index of pending
-// deliveries.
+// every pair subscribed here and every other pair that has any, sorted by
+// type and consumer. It reads only undelivered rows, through the partial
+// index of pending deliveries.
 func (o *Outbox) Stats(ctx context.Context) ([]Stat, error) {
 	stats, err := pgtx.Read(ctx, o.pool, func() ([]Stat, error) {
 		rows, err := o.pool.Query(ctx, `
@@ -114,7 +116,20 @@ func (o *Outbox) Stats(ctx context.Context) ([]Stat, error) {
 			return s, err
 		})
 	})
-	return stats, pgtx.Wrap("outbox: read delivery statistics", err)
+	if err != nil {
+		return nil, pgtx.Wrap("outbox: read delivery statistics", err)
+	}
+	o.mu.Lock()
+	for name, subs := range o.subs {
+		for _, sub := range subs {
+			if !slices.ContainsFunc(stats, func(s Stat) bool { return s.Type == name && s.Consumer == sub.consumer }) {
+				stats = append(stats, Stat{Type: name, Consumer: sub.consumer})
+			}
+		}
+	}
+	o.mu.Unlock()
+	slices.SortFunc(stats, func(a, b Stat) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Consumer, b.Consumer)) })
+	return stats, nil
 }
 
 // Clean deletes events created more than Retention ago whose every delivery

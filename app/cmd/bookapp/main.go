@@ -5,6 +5,7 @@
 //	bookapp migrate   apply every context's pending migrations and exit
 //	bookapp seed      top the catalogue up to -books books of demo data
 //	bookapp books     check-cache [-fix]: check (and repair) the books' cached columns
+//	bookapp events    list | retry: the integration events not yet delivered, and parked ones retried
 //	bookapp version   print the version
 //
 // Configuration comes from the environment (DATABASE_URL, BOOKAPP_ADDR,
@@ -60,6 +61,7 @@ Commands:
   migrate   apply every context's pending migrations and exit
   seed      apply pending migrations, then top the catalogue up to -books N demo books
   books     the books context's admin commands: 'bookapp books check-cache [-fix]'
+  events    the integration events: 'bookapp events list', 'bookapp events retry -event ID | -all'
   version   print the version and exit
 
 Run 'bookapp <command> -h' for the flags of a command.
@@ -81,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return seedCmd(ctx, rest, getenv, stdout, stderr)
 	case "books":
 		return booksCmd(ctx, rest, getenv, stdout, stderr)
+	case "events":
+		return eventsCmd(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		return versionCmd(rest, stdout, stderr)
 	case "-h", "-help", "--help", "help":

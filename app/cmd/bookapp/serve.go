@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"example.com/bookapp/books"
 	"example.com/bookapp/orders"
 	"example.com/bookapp/shared/broker"
+	"example.com/bookapp/shared/outbox"
 	"example.com/bookapp/users"
 )
 
@@ -118,9 +120,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return failed(err)
 	}
 	// The contexts meet only here: orders asks books through the broker and
-	// users through the address contract.
+	// users through the address contract, and books consumes orders' events.
 	b := broker.New(broker.WithObserver(metrics.ObserveAsk))
-	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{})
+	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{Events: outbox.Options{Log: log}})
+	booksModule.Subscribe(ordersModule.Events())
+	if err := verifyEvents(ordersModule.Events()); err != nil {
+		return failed(err)
+	}
+	metrics.WatchEvents(ordersModule.Events())
 	for _, c := range []struct {
 		name     string
 		register func(*broker.Broker) error
@@ -135,6 +142,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	api := httpapi.New(httpapi.Deps{Log: log, DB: pool, Metrics: metrics, RequestTimeout: cfg.requestTimeout, SecureCookies: cfg.secureCookies, Users: usersModule,
 		Books: booksModule, Orders: ordersModule})
 	current.Store(&api)
+	// The relays of orders' outbox and the cleaner of books' inbox run until
+	// the requests have drained (deferred before the pool closes), so an
+	// order placed during the drain is still relayed, or left for the next
+	// start.
+	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	var workers sync.WaitGroup
+	workers.Go(func() { _ = ordersModule.Events().Run(background) })
+	workers.Go(func() { _ = booksModule.Inbox().Run(background, log) })
+	defer func() {
+		stopBackground()
+		workers.Wait()
+	}()
 	url := displayURL(ln.Addr())
 	log.Info("ready", slog.String("url", url))
 	fmt.Fprintf(stderr, "bookapp is ready at %s (Ctrl-C stops it)\n", url)
@@ -158,6 +177,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 func verifyBroker(b *broker.Broker) error {
 	if err := b.Verify(); err != nil {
 		return fmt.Errorf("the contracts between contexts do not hold, so bookapp will not serve: %w", err)
+	}
+	return nil
+}
+
+// verifyEvents checks that every consumer of the events' outbox subscribes
+// to a type it publishes, with a struct whose fields map from the
+// published one, so that a broken event contract stops start-up too.
+func verifyEvents(events *outbox.Outbox) error {
+	if err := events.Verify(); err != nil {
+		return fmt.Errorf("the event contracts between contexts do not hold, so bookapp will not serve: %w", err)
 	}
 	return nil
 }

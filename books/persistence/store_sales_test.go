@@ -1,0 +1,83 @@
+package persistence_test
+
+import (
+	"context"
+	"testing"
+
+	"example.com/bookapp/books/domain"
+	"example.com/bookapp/books/persistence"
+	"example.com/bookapp/books/persistence/cachecheck"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// sold returns a book's copies_sold and the copies of it on its tag rows.
+func sold(t *testing.T, pool *pgxpool.Pool, id uuid.UUID) (int, []int) {
+	t.Helper()
+	var (
+		n      int
+		copies []int
+	)
+	err := pool.QueryRow(context.Background(), `
+		SELECT b.copies_sold, ARRAY(SELECT t.copies_sold FROM books.book_tags t WHERE t.book_id = b.id ORDER BY t.tag_name)
+		FROM books.books b WHERE b.id = $1`, id).Scan(&n, &copies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, copies
+}
+
+// A purchase and its cancellation move a book's copies sold and the copies
+// on its tag rows once per event, however often each is delivered, and
+// leave the cached columns as the cache check recomputes them.
+func TestRecordPurchaseAndCancellationOncePerEvent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store, pool := newStore(t)
+	tagged := mustAddBook(t, store, func(in *domain.BookInput) { in.Tags = []string{"Go", "Testing"} })
+	other := mustAddBook(t, store, func(in *domain.BookInput) { in.Title = "Other" })
+	ann, order1, order2 := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+	placed1, placed2, cancelled1 := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+	unknown := uuid.Must(uuid.NewV7()) // a book id the catalogue does not hold
+	for range 2 { // the second time is a redelivery
+		if err := store.RecordPurchase(ctx, "books.sales", placed1, order1, ann,
+			[]persistence.Sale{{BookID: tagged.ID(), Quantity: 3}, {BookID: other.ID(), Quantity: 1}, {BookID: unknown, Quantity: 2}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := store.RecordPurchase(ctx, "books.sales", placed2, order2, ann, []persistence.Sale{{BookID: tagged.ID(), Quantity: 4}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, copies := sold(t, pool, tagged.ID()); n != 7 || len(copies) != 2 || copies[0] != 7 || copies[1] != 7 {
+		t.Errorf("after two orders: %d sold, tag copies %v; want 7 and [7 7]", n, copies)
+	}
+	for range 2 {
+		if err := store.RecordCancellation(ctx, "books.sales", cancelled1, order1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, copies := sold(t, pool, tagged.ID()); n != 4 || copies[0] != 4 || copies[1] != 4 {
+		t.Errorf("after order 1's cancellation: %d sold, tag copies %v; want 4 and [4 4]", n, copies)
+	}
+	if n, _ := sold(t, pool, other.ID()); n != 0 {
+		t.Errorf("the other book: %d sold after its only order's cancellation, want 0", n)
+	}
+	var purchases int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM books.purchases WHERE user_id = $1`, ann).Scan(&purchases); err != nil || purchases != 1 {
+		t.Errorf("%d purchases left (%v), want order 2's one", purchases, err)
+	}
+	rep, err := cachecheck.Check(ctx, pool, false)
+	if err != nil || len(rep.Mismatches) != 0 {
+		t.Errorf("cache check: %+v, %v; want no mismatch", rep.Mismatches, err)
+	}
+	// A corrupted count is found and repaired from the purchases.
+	if _, err := pool.Exec(ctx, `UPDATE books.books SET copies_sold = 99 WHERE id = $1`, tagged.ID()); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := cachecheck.Check(ctx, pool, true); err != nil || len(rep.Mismatches) != 1 || rep.Mismatches[0].Column != "copies_sold" || rep.Mismatches[0].Actual != "4" {
+		t.Errorf("cache check of a corrupted count: %+v, %v; want copies_sold, actually 4", rep.Mismatches, err)
+	}
+	if n, _ := sold(t, pool, tagged.ID()); n != 4 {
+		t.Errorf("after the fix: %d sold, want 4", n)
+	}
+}
