@@ -6,7 +6,6 @@ import (
 
 	"example.com/bookapp/books/domain"
 	"example.com/bookapp/books/persistence"
-	"example.com/bookapp/books/persistence/cachecheck"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -28,8 +27,8 @@ func sold(t *testing.T, pool *pgxpool.Pool, id uuid.UUID) (int, []int) {
 }
 
 // A purchase and its cancellation move a book's copies sold and the copies
-// on its tag rows once per event, however often each is delivered, and
-// leave the cached columns as the cache check recomputes them.
+// on its tag rows once per event, however often each is delivered (the
+// cache check's own tests check copies_sold against the purchases).
 func TestRecordPurchaseAndCancellationOncePerEvent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -39,7 +38,7 @@ func TestRecordPurchaseAndCancellationOncePerEvent(t *testing.T) {
 	ann, order1, order2 := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	placed1, placed2, cancelled1 := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	unknown := uuid.Must(uuid.NewV7()) // a book id the catalogue does not hold
-	for range 2 { // the second time is a redelivery
+	for range 2 {                      // the second time is a redelivery
 		if err := store.RecordPurchase(ctx, "books.sales", placed1, order1, ann,
 			[]persistence.Sale{{BookID: tagged.ID(), Quantity: 3}, {BookID: other.ID(), Quantity: 1}, {BookID: unknown, Quantity: 2}}); err != nil {
 			t.Fatal(err)
@@ -65,19 +64,5 @@ func TestRecordPurchaseAndCancellationOncePerEvent(t *testing.T) {
 	var purchases int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM books.purchases WHERE user_id = $1`, ann).Scan(&purchases); err != nil || purchases != 1 {
 		t.Errorf("%d purchases left (%v), want order 2's one", purchases, err)
-	}
-	rep, err := cachecheck.Check(ctx, pool, false)
-	if err != nil || len(rep.Mismatches) != 0 {
-		t.Errorf("cache check: %+v, %v; want no mismatch", rep.Mismatches, err)
-	}
-	// A corrupted count is found and repaired from the purchases.
-	if _, err := pool.Exec(ctx, `UPDATE books.books SET copies_sold = 99 WHERE id = $1`, tagged.ID()); err != nil {
-		t.Fatal(err)
-	}
-	if rep, err := cachecheck.Check(ctx, pool, true); err != nil || len(rep.Mismatches) != 1 || rep.Mismatches[0].Column != "copies_sold" || rep.Mismatches[0].Actual != "4" {
-		t.Errorf("cache check of a corrupted count: %+v, %v; want copies_sold, actually 4", rep.Mismatches, err)
-	}
-	if n, _ := sold(t, pool, tagged.ID()); n != 4 {
-		t.Errorf("after the fix: %d sold, want 4", n)
 	}
 }

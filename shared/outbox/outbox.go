@@ -74,6 +74,11 @@ type Options struct {
 	// consumer at once (a batch holds at most one event per aggregate, so
 	// this keeps the order per aggregate); 0 means 4.
 	Workers int
+	// Lease is how long a relay may take over a claimed delivery before
+	// another relay may claim it again: how soon the deliveries of a relay
+	// that died (kill -9, a lost machine) are made by the others. It must
+	// be longer than a handler takes; 0 means 1 min.
+	Lease time.Duration
 	// Retention is how long a delivered event is kept before Clean deletes
 	// it; 0 means 7 days.
 	Retention time.Duration
@@ -155,6 +160,9 @@ func New(pool *pgxpool.Pool, schema string, opts Options) *Outbox {
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = 4
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = time.Minute
 	}
 	if opts.Retention <= 0 {
 		opts.Retention = 7 * 24 * time.Hour
@@ -440,7 +448,7 @@ type outcome struct {
 //
 // The claim is a lease, not a lock held while the handlers run: one short
 // transaction picks the due rows (FOR UPDATE SKIP LOCKED, so concurrent
-// relays pick different ones) and moves their next_at a Lease ahead; the
+// relays pick different ones) and moves their next_at Options.Lease ahead; the
 // handlers then run with no connection of the relay's held, so handlers that
 // need connections of the same pool cannot starve it; a second short
 // transaction records the outcomes. A relay that dies in between leaves its
@@ -467,7 +475,7 @@ func (o *Outbox) deliver(ctx context.Context, s *subscriber) (int, error) {
 			FROM claimed c, `+o.schema+`.outbox_events e
 			WHERE d.consumer = $1 AND d.event_id = c.event_id AND e.id = c.event_id
 			RETURNING e.id, e.type, e.version, e.aggregate_id, e.payload, e.created_at, d.attempts`,
-			s.consumer, lease.Microseconds())
+			s.consumer, o.opts.Lease.Microseconds())
 		if err != nil {
 			return nil, err
 		}
@@ -519,10 +527,6 @@ func (o *Outbox) deliver(ctx context.Context, s *subscriber) (int, error) {
 	})
 	return len(events), pgtx.Wrap("outbox: record deliveries to "+s.consumer, err)
 }
-
-// lease is how long a claimed delivery is left to its relay before others
-// may claim it again: far longer than a handler should take.
-const lease = time.Minute
 
 // handleAll runs s's handler on each event, Workers at a time, and returns
 // the outcomes in the events' order. A panic is an error of that event.

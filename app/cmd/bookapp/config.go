@@ -18,6 +18,7 @@ type config struct {
 	logLevel        slog.Level
 	shutdownTimeout time.Duration
 	requestTimeout  time.Duration
+	eventsLease     time.Duration
 	secureCookies   bool
 	tokenTTL        time.Duration
 	dbWait          time.Duration

@@ -38,6 +38,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout",
 		envDuration(getenv, "BOOKAPP_REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout),
 		"how long a request may work before its database calls give up with 503 (env BOOKAPP_REQUEST_TIMEOUT)")
+	fs.DurationVar(&cfg.eventsLease, "events-lease", envDuration(getenv, "BOOKAPP_EVENTS_LEASE", time.Minute),
+		"how long a relay may hold an event it is delivering before another instance takes it over, as after a crash (env BOOKAPP_EVENTS_LEASE)")
 	fs.BoolVar(&cfg.secureCookies, "secure-cookies", getenv("BOOKAPP_SECURE_COOKIES") == "true",
 		"mark the session cookie Secure (__Host-session) on every request, behind a proxy that terminates TLS (env BOOKAPP_SECURE_COOKIES=true)")
 	if err := parseFlags(fs, args); err != nil {
@@ -64,6 +66,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if cfg.requestTimeout <= 0 {
 		return usageError{"the request timeout must be positive"}
+	}
+	if v := getenv("BOOKAPP_EVENTS_LEASE"); v != "" {
+		if _, err := time.ParseDuration(v); err != nil {
+			return usageError{fmt.Sprintf("invalid BOOKAPP_EVENTS_LEASE %q: want a duration such as 1m", v)}
+		}
+	}
+	if cfg.eventsLease <= 0 {
+		return usageError{"the events lease must be positive"}
 	}
 	log := cfg.logger(stdout)
 	tuneGC(getenv)
@@ -122,7 +132,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// The contexts meet only here: orders asks books through the broker and
 	// users through the address contract, and books consumes orders' events.
 	b := broker.New(broker.WithObserver(metrics.ObserveAsk))
-	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{Events: outbox.Options{Log: log}})
+	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{Events: outbox.Options{Log: log, Lease: cfg.eventsLease}})
 	booksModule.Subscribe(ordersModule.Events())
 	if err := verifyEvents(ordersModule.Events()); err != nil {
 		return failed(err)

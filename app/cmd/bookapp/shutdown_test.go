@@ -29,6 +29,7 @@ func TestProcess(t *testing.T) {
 	bin := buildApp(t)
 	t.Run("SIGTERM drains in-flight requests", func(t *testing.T) { testSIGTERMDrainsInFlightRequests(t, bin) })
 	t.Run("instances start together on one database", func(t *testing.T) { testInstancesStartTogether(t, bin) })
+	t.Run("kill -9 between commit and delivery", func(t *testing.T) { testKillBetweenCommitAndDelivery(t, bin) })
 }
 
 // SIGTERM during traffic: the process stops taking connections, lets the
@@ -201,9 +202,16 @@ func startProcess(t *testing.T, bin, databaseURL string, args ...string) *proces
 // launch starts the process without waiting for it to listen.
 func launch(t *testing.T, bin, databaseURL string, args ...string) *process {
 	t.Helper()
+	return launchEnv(t, bin, []string{"DATABASE_URL=" + databaseURL}, args...)
+}
+
+// launchEnv is launch with the whole environment given (DATABASE_URL among
+// it): nothing comes from the developer's.
+func launchEnv(t *testing.T, bin string, env []string, args ...string) *process {
+	t.Helper()
 	p := &process{log: &processLog{listening: make(chan string, 1)}, exited: make(chan struct{})}
 	p.cmd = exec.Command(bin, append([]string{"serve", "-addr", "127.0.0.1:0", "-log-level", "debug"}, args...)...)
-	p.cmd.Env = []string{"DATABASE_URL=" + databaseURL} // nothing from the developer's environment
+	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

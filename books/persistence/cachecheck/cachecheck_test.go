@@ -197,6 +197,41 @@ func TestCheckFindsAndFixesWrongTagCopies(t *testing.T) {
 	}
 }
 
+// A book's copies sold, and their copies on its tag rows, are the sum of
+// its purchases' quantities (orders not cancelled): a wrong count is found
+// and fixed from the purchases.
+func TestCheckFindsAndFixesCopiesSold(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testdb.New(t, migrations())
+	a := insertBook(t, pool, "A", []string{"Ann"}, []string{"Go", "Databases"}, nil)
+	b := insertBook(t, pool, "B", []string{"Bob"}, nil, nil)
+	for _, q := range []int{3, 4} {
+		mustExec(t, pool, `INSERT INTO books.purchases (order_id, book_id, user_id, quantity) VALUES ($1, $2, $3, $4)`,
+			uuid.Must(uuid.NewV7()), a, uuid.Must(uuid.NewV7()), q)
+	}
+	mustExec(t, pool, `UPDATE books.books SET copies_sold = 7 WHERE id = $1`, a)
+	mustExec(t, pool, `UPDATE books.book_tags SET copies_sold = 7 WHERE book_id = $1`, a)
+	if rep, err := cachecheck.Check(ctx, pool, false); err != nil || len(rep.Mismatches) != 0 {
+		t.Fatalf("counts that match the purchases: %+v, %v; want no mismatches", rep, err)
+	}
+	mustExec(t, pool, `UPDATE books.books SET copies_sold = 9 WHERE id = $1`, b) // B has no purchase
+	mustExec(t, pool, `UPDATE books.book_tags SET copies_sold = 5 WHERE book_id = $1 AND tag_name = 'Go'`, a)
+	want := []cachecheck.Mismatch{
+		{BookID: a, Column: "book_tags(Go).copies_sold", Cached: "5", Actual: "7"},
+		{BookID: b, Column: "copies_sold", Cached: "9", Actual: "0"},
+	}
+	if rep, err := cachecheck.Check(ctx, pool, true); err != nil || !cmp.Equal(want, rep.Mismatches) {
+		t.Errorf("check and fix: %+v, %v; want %+v", rep.Mismatches, err, want)
+	}
+	if n := queryInt(t, pool, `SELECT count(*) FROM books.books WHERE (id = $1 AND copies_sold <> 7) OR (id = $2 AND copies_sold <> 0)`, a, b); n != 0 {
+		t.Errorf("%d books with the wrong count after the fix", n)
+	}
+	if n := queryInt(t, pool, `SELECT count(*) FROM books.book_tags WHERE copies_sold <> 7`); n != 0 {
+		t.Errorf("%d tag rows with the wrong count after the fix", n)
+	}
+}
+
 func queryInt(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
 	t.Helper()
 	var n int
