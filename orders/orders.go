@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"time"
 
+	"example.com/bookapp/orders/domain"
 	"example.com/bookapp/orders/httpapi"
 	"example.com/bookapp/orders/infrastructure"
 	"example.com/bookapp/orders/persistence"
@@ -33,6 +34,13 @@ import (
 // BooksForOrder is the broker name orders asks books through; the books
 // context must handle it before the app calls the broker's Verify.
 const BooksForOrder = infrastructure.BooksForOrder
+
+// The events orders publishes (see Module.Events), by name; payload
+// domain.OrderEvent, version domain.EventVersion.
+const (
+	OrderPlacedEvent    = domain.OrderPlacedEvent
+	OrderCancelledEvent = domain.OrderCancelledEvent
+)
 
 // Options configure the module; the zero value is production's defaults.
 type Options struct {

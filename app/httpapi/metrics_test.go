@@ -14,8 +14,11 @@ import (
 
 	"example.com/bookapp/app/httpapi"
 	"example.com/bookapp/devtools/testdb"
+	"example.com/bookapp/orders"
 	"example.com/bookapp/shared/broker"
+	"example.com/bookapp/shared/outbox"
 	"example.com/bookapp/users"
+	"github.com/google/uuid"
 )
 
 // After a few requests, /metrics counts them by route pattern, method, status
@@ -163,4 +166,50 @@ func grep(text, s string) string {
 		}
 	}
 	return strings.Join(out, "")
+}
+
+// /metrics reports the orders outbox's deliveries by type and consumer:
+// pending (with the oldest one's age) and parked, read from the tables, and
+// zeros for a consumer with nothing waiting.
+func TestMetricsReportEvents(t *testing.T) {
+	pool := testdb.New(t, users.Migrations(), orders.Migrations())
+	metrics := httpapi.NewMetrics(pool)
+	events := orders.Outbox(pool)
+	outbox.Subscribe(events, "books.sales", orders.OrderPlacedEvent, func(context.Context, outbox.Event, struct{}) error { return nil })
+	outbox.Subscribe(events, "test.idle", orders.OrderCancelledEvent, func(context.Context, outbox.Event, struct{}) error { return nil })
+	metrics.WatchEvents(events)
+	srv := httptest.NewServer(httpapi.New(httpapi.Deps{
+		Log: slog.New(slog.DiscardHandler), DB: pool, Metrics: metrics,
+		Users: users.New(pool, users.Options{PasswordHashing: cheapHashing}),
+	}))
+	defer srv.Close()
+	// Two events of one order for books.sales: the first parked, the
+	// second pending behind it, placed a minute ago.
+	ctx := context.Background()
+	order := uuid.Must(uuid.NewV7())
+	for pos, parked := range []bool{true, false} {
+		id := uuid.Must(uuid.NewV7())
+		if _, err := pool.Exec(ctx, `INSERT INTO orders.outbox_events (id, aggregate_id, position, type, version, payload, created_at)
+			VALUES ($1, $2, $3, 'orders.order-placed', 1, '{}', now() - interval '1 minute')`, id, order, pos+1); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `INSERT INTO orders.outbox_deliveries (event_id, consumer, next_at, parked_at)
+			VALUES ($1, 'books.sales', now(), CASE WHEN $2 THEN now() END)`, id, parked); err != nil {
+			t.Fatal(err)
+		}
+	}
+	series, text := scrape(t, srv)
+	for s, want := range map[string]float64{
+		`bookapp_events_pending{consumer="books.sales",producer="orders",type="orders.order-placed"}`:      1,
+		`bookapp_events_parked{consumer="books.sales",producer="orders",type="orders.order-placed"}`:       1,
+		`bookapp_events_pending{consumer="test.idle",producer="orders",type="orders.order-cancelled"}`:     0,
+		`bookapp_events_lag_seconds{consumer="test.idle",producer="orders",type="orders.order-cancelled"}`: 0,
+	} {
+		if got, ok := series[s]; !ok || got != want {
+			t.Errorf("%s = %v (present %t), want %v\n%s", s, got, ok, want, grep(text, "bookapp_events"))
+		}
+	}
+	if lag := series[`bookapp_events_lag_seconds{consumer="books.sales",producer="orders",type="orders.order-placed"}`]; lag < 59 || lag > 120 {
+		t.Errorf("books.sales lag %v s, want about 60", lag)
+	}
 }
