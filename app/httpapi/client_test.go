@@ -37,7 +37,7 @@ func newServer(t *testing.T) *httptest.Server {
 
 // newServerAt is newServer with the orders context's clock set to now (nil:
 // time.Now); it also returns the database's pool.
-func newServerAt(t *testing.T, now func() time.Time) (*httptest.Server, *pgxpool.Pool) {
+func newServerAt(t testing.TB, now func() time.Time) (*httptest.Server, *pgxpool.Pool) {
 	t.Helper()
 	pool := testdb.New(t, users.Migrations(), books.Migrations(), orders.Migrations())
 	return newServerOn(t, pool, now), pool
@@ -45,7 +45,7 @@ func newServerAt(t *testing.T, now func() time.Time) (*httptest.Server, *pgxpool
 
 // newServerOn is newServerAt over pool, whose database holds every
 // context's migrations.
-func newServerOn(t *testing.T, pool *pgxpool.Pool, now func() time.Time) *httptest.Server {
+func newServerOn(t testing.TB, pool *pgxpool.Pool, now func() time.Time) *httptest.Server {
 	t.Helper()
 	usersModule := users.New(pool, users.Options{PasswordHashing: cheapHashing})
 	if err := usersModule.EnsureAdmin(context.Background(), adminEmail, password, "Ada Admin"); err != nil {

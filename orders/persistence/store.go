@@ -73,10 +73,13 @@ func (s *Store) Place(ctx context.Context, o *domain.Order, key domain.Idempoten
 				return err
 			}
 		}
-		if err := insertOrder(ctx, tx, o); err != nil {
+		// The order, its lines and its event in one round trip.
+		batch := &pgx.Batch{}
+		queueOrder(batch, o)
+		if err := s.events.Queue(batch, o.ID(), domain.OrderPlacedEvent, domain.EventOf(o)); err != nil {
 			return err
 		}
-		return s.events.Publish(ctx, tx, o.ID(), domain.OrderPlacedEvent, domain.EventOf(o))
+		return tx.SendBatch(ctx, batch).Close()
 	})
 	switch {
 	case errors.Is(err, domain.ErrIdempotencyKeyReused):
@@ -127,8 +130,8 @@ func keyedOrder(ctx context.Context, q querier, userID uuid.UUID, key domain.Ide
 	return id, nil
 }
 
-// insertOrder stores o and its lines in one statement.
-func insertOrder(ctx context.Context, tx pgx.Tx, o *domain.Order) error {
+// queueOrder queues on batch the statement that stores o and its lines.
+func queueOrder(batch *pgx.Batch, o *domain.Order) {
 	lines := o.Lines()
 	var (
 		nums, quantities = make([]int32, len(lines)), make([]int32, len(lines))
@@ -141,7 +144,7 @@ func insertOrder(ctx context.Context, tx pgx.Tx, o *domain.Order) error {
 			int32(l.Num()), l.BookID(), l.Title(), l.UnitPriceCents(), int32(l.Quantity())
 	}
 	a := o.DeliveryAddress()
-	_, err := tx.Exec(ctx, `
+	batch.Queue(`
 		WITH o AS (
 			INSERT INTO orders.orders (id, user_id, status, placed_at, expected_delivery_date,
 				address_line1, address_line2, address_city, address_postcode, address_country)
@@ -153,7 +156,6 @@ func insertOrder(ctx context.Context, tx pgx.Tx, o *domain.Order) error {
 		o.ID(), o.UserID(), string(o.Status()), o.PlacedAt(), o.ExpectedDeliveryDate(),
 		a.Line1, a.Line2, a.City, a.Postcode, a.Country,
 		nums, bookIDs, titles, prices, quantities)
-	return err
 }
 
 // selectOrders reads orders with their lines aggregated into arrays, one row
@@ -265,12 +267,15 @@ func (s *Store) Update(ctx context.Context, id uuid.UUID, change func(*domain.Or
 		if err := change(o); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE orders.orders SET status = $2, expected_delivery_date = $3 WHERE id = $1`,
+		batch := &pgx.Batch{}
+		batch.Queue(`UPDATE orders.orders SET status = $2, expected_delivery_date = $3 WHERE id = $1`,
 			id, string(o.Status()), o.ExpectedDeliveryDate())
-		if err != nil || o.Status() != domain.Cancelled || was == domain.Cancelled {
-			return err
+		if o.Status() == domain.Cancelled && was != domain.Cancelled {
+			if err := s.events.Queue(batch, o.ID(), domain.OrderCancelledEvent, domain.EventOf(o)); err != nil {
+				return err
+			}
 		}
-		return s.events.Publish(ctx, tx, o.ID(), domain.OrderCancelledEvent, domain.EventOf(o))
+		return tx.SendBatch(ctx, batch).Close()
 	})
 	if err != nil {
 		if errs.KindOf(err) != nil {

@@ -134,19 +134,22 @@ func (o *Outbox) Stats(ctx context.Context) ([]Stat, error) {
 
 // Clean deletes events created more than Retention ago whose every delivery
 // has been made (their delivery rows go with them), a thousand at a time, and
-// returns how many it deleted. Run calls it every hour.
+// returns how many it deleted. Run calls it every hour. The events are found
+// by their ids, UUIDv7s whose first 48 bits are the milliseconds of their
+// making: the primary key is the index by age, and the table needs no other.
 func (o *Outbox) Clean(ctx context.Context) (int, error) {
+	cutoff := firstIDAt(time.Now().Add(-o.opts.Retention))
 	total := 0
 	for {
 		tag, err := o.pool.Exec(ctx, `
 			DELETE FROM `+o.schema+`.outbox_events
 			WHERE id IN (
 				SELECT e.id FROM `+o.schema+`.outbox_events e
-				WHERE e.created_at < now() - $1 * interval '1 microsecond'
+				WHERE e.id < $1
 				  AND NOT EXISTS (SELECT 1 FROM `+o.schema+`.outbox_deliveries d
 				                  WHERE d.event_id = e.id AND d.delivered_at IS NULL)
-				ORDER BY e.created_at
-				LIMIT 1000)`, o.opts.Retention.Microseconds())
+				ORDER BY e.id
+				LIMIT 1000)`, cutoff)
 		if err != nil {
 			return total, pgtx.Wrap("outbox: clean delivered events", err)
 		}
@@ -155,6 +158,18 @@ func (o *Outbox) Clean(ctx context.Context) (int, error) {
 			return total, nil
 		}
 	}
+}
+
+// firstIDAt returns the smallest UUIDv7 made at t or later.
+func firstIDAt(t time.Time) uuid.UUID {
+	var id uuid.UUID
+	ms := uint64(t.UnixMilli())
+	for i := range 6 {
+		id[i] = byte(ms >> (40 - 8*i))
+	}
+	id[6] = 0x70 // version 7
+	id[8] = 0x80 // the RFC 9562 variant
+	return id
 }
 
 func (o *Outbox) cleanEvery(ctx context.Context, every time.Duration) {

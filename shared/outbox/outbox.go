@@ -264,6 +264,18 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 // aggregate does), or two concurrent events of one aggregate would claim the
 // same position and the second would fail on the unique key.
 func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, aggregate uuid.UUID, name string, payload any) error {
+	batch := &pgx.Batch{}
+	if err := o.Queue(batch, aggregate, name, payload); err != nil {
+		return err
+	}
+	return pgtx.Wrap("outbox: publish "+name, tx.SendBatch(ctx, batch).Close())
+}
+
+// Queue is Publish for a caller that writes its change with statements of
+// its own: it adds the event's statement to batch, which the caller sends in
+// the change's transaction (tx.SendBatch), so that the change and its event
+// cost one round trip. What Publish says of tx holds for that transaction.
+func (o *Outbox) Queue(batch *pgx.Batch, aggregate uuid.UUID, name string, payload any) error {
 	o.mu.Lock()
 	d, ok := o.declared[name]
 	var consumers []string
@@ -290,7 +302,7 @@ func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, aggregate uuid.UUID, na
 	// consumers added later to read by hand), and the notification, which
 	// PostgreSQL queues until the commit and sends once per transaction
 	// and channel.
-	_, err = tx.Exec(ctx, `
+	batch.Queue(`
 		WITH e AS (
 			INSERT INTO `+o.schema+`.outbox_events (id, aggregate_id, position, type, version, payload, created_at)
 			SELECT $1, $2, coalesce(max(position), 0) + 1, $3, $4, $5, now()
@@ -301,7 +313,7 @@ func (o *Outbox) Publish(ctx context.Context, tx pgx.Tx, aggregate uuid.UUID, na
 		SELECT e.id, c.consumer, now()
 		FROM e CROSS JOIN unnest($6::text[]) AS c(consumer) CROSS JOIN (SELECT pg_notify($7, '')) AS n`,
 		id, aggregate, name, d.version, body, consumers, o.channel)
-	return pgtx.Wrap("outbox: publish "+name, err)
+	return nil
 }
 
 // Run relays events to the subscribed consumers until ctx is done: one
@@ -441,10 +453,13 @@ type outcome struct {
 // minus one) has been delivered to the consumer, or has no delivery for it
 // (published before the consumer subscribed, or delivered and cleaned):
 // that one was itself due only after its predecessor, so every earlier
-// event has been delivered. Checking the one predecessor is an equality on
-// the unique key (aggregate_id, position) and then on the delivery's primary
-// key: two index probes per candidate, written so (a scalar subquery) that
-// the plan cannot be anything else, even before the tables' statistics exist.
+// event has been delivered. The first event of an aggregate needs no check;
+// a later one costs an equality on the unique key (aggregate_id, position)
+// and one on the delivery's primary key. Both are scalar subqueries, which
+// PostgreSQL runs per candidate in the pending index's order, so a claim
+// reads about BatchSize candidates however long the backlog: written as NOT
+// EXISTS, the planner turned the check into an anti-join over the whole
+// backlog and sorted it, and a claim grew slower as the backlog grew.
 //
 // The claim is a lease, not a lock held while the handlers run: one short
 // transaction picks the due rows (FOR UPDATE SKIP LOCKED, so concurrent
@@ -462,11 +477,12 @@ func (o *Outbox) deliver(ctx context.Context, s *subscriber) (int, error) {
 				FROM `+o.schema+`.outbox_deliveries d
 				JOIN `+o.schema+`.outbox_events e ON e.id = d.event_id
 				WHERE d.consumer = $1 AND d.delivered_at IS NULL AND d.parked_at IS NULL AND d.next_at <= now()
-				  AND NOT EXISTS (
-					SELECT 1 FROM `+o.schema+`.outbox_deliveries pd
-					WHERE pd.consumer = d.consumer AND pd.delivered_at IS NULL
+				  AND (e.position = 1 OR (
+					SELECT pd.delivered_at IS NULL FROM `+o.schema+`.outbox_deliveries pd
+					WHERE pd.consumer = d.consumer
 					  AND pd.event_id = (SELECT p.id FROM `+o.schema+`.outbox_events p
-					                     WHERE p.aggregate_id = e.aggregate_id AND p.position = e.position - 1))
+					                     WHERE p.aggregate_id = e.aggregate_id AND p.position = e.position - 1)
+				  ) IS NOT TRUE)
 				ORDER BY d.event_id
 				LIMIT `+fmt.Sprint(o.opts.BatchSize)+`
 				FOR UPDATE OF d SKIP LOCKED
@@ -501,6 +517,18 @@ func (o *Outbox) deliver(ctx context.Context, s *subscriber) (int, error) {
 				continue
 			}
 			attempt := events[i].Attempts + 1
+			if pgtx.Retryable(out.err) {
+				// A deadlock or a serialization failure in the handler's
+				// own statement: a retry cures it (pgtx.Run would have
+				// retried it at once), so it is not counted against the
+				// delivery and does not wait for a backoff.
+				if _, err := tx.Exec(rctx, `
+					UPDATE `+o.schema+`.outbox_deliveries SET next_at = now()
+					WHERE event_id = $1 AND consumer = $2 AND delivered_at IS NULL`, out.id, s.consumer); err != nil {
+					return err
+				}
+				continue
+			}
 			park := attempt >= o.opts.MaxAttempts
 			level, msg := slog.LevelWarn, "outbox: delivery failed; will retry"
 			if park {

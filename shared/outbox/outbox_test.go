@@ -37,7 +37,7 @@ type (
 
 const changed = "shop.thing-changed"
 
-func newDB(t *testing.T) *pgxpool.Pool {
+func newDB(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	return testdb.New(t, migrate.MustSource("shop", fixtures, "testdata/shop"), migrate.MustSource("sink", fixtures, "testdata/sink"))
 }
@@ -59,33 +59,32 @@ func newOutbox(pool *pgxpool.Pool, opts outbox.Options) *outbox.Outbox {
 
 // apply is a consumer's effect: it counts the events of each aggregate in
 // sink.effects, noting one that comes out of order, and records the event in
-// the inbox in the same transaction. calls counts its invocations.
+// the inbox in the same statement (see outbox.Inbox). calls counts its
+// invocations.
 func apply(pool *pgxpool.Pool, consumer string, calls *atomic.Int64) func(context.Context, outbox.Event, sinkEvent) error {
-	inbox := outbox.NewInbox(pool, "sink", 0)
 	return func(ctx context.Context, e outbox.Event, p sinkEvent) error {
 		if calls != nil {
 			calls.Add(1)
 		}
-		return pgtx.Run(ctx, pool, func(tx pgx.Tx) error {
-			first, err := inbox.Record(ctx, tx, consumer, e.ID)
-			if err != nil || !first {
-				return err
-			}
-			_, err = tx.Exec(ctx, `
-				INSERT INTO sink.effects AS f (consumer, aggregate_id, applied, last_seq, out_of_order)
-				VALUES ($1, $2, 1, $3, $3 <> 1)
-				ON CONFLICT (consumer, aggregate_id) DO UPDATE
-				SET applied = f.applied + 1, last_seq = excluded.last_seq,
-				    out_of_order = f.out_of_order OR excluded.last_seq <> f.last_seq + 1`,
-				consumer, e.AggregateID, p.Seq)
-			return err
-		})
+		_, err := pool.Exec(ctx, `
+			WITH first AS (
+				INSERT INTO sink.inbox (consumer, event_id, received_at) VALUES ($1, $4, now())
+				ON CONFLICT (consumer, event_id) DO NOTHING
+				RETURNING event_id
+			)
+			INSERT INTO sink.effects AS f (consumer, aggregate_id, applied, last_seq, out_of_order)
+			SELECT $1, $2, 1, $3, $3 <> 1 FROM first
+			ON CONFLICT (consumer, aggregate_id) DO UPDATE
+			SET applied = f.applied + 1, last_seq = excluded.last_seq,
+			    out_of_order = f.out_of_order OR excluded.last_seq <> f.last_seq + 1`,
+			consumer, e.AggregateID, p.Seq, e.ID)
+		return err
 	}
 }
 
 // publish publishes perAggregate events (Seq 1, 2, ...) for each of
 // aggregates, a transaction per aggregate.
-func publish(t *testing.T, pool *pgxpool.Pool, o *outbox.Outbox, aggregates []uuid.UUID, perAggregate int) {
+func publish(t testing.TB, pool *pgxpool.Pool, o *outbox.Outbox, aggregates []uuid.UUID, perAggregate int) {
 	t.Helper()
 	for _, a := range aggregates {
 		err := pgtx.Run(t.Context(), pool, func(tx pgx.Tx) error {
@@ -110,7 +109,7 @@ func ids(n int) []uuid.UUID {
 	return out
 }
 
-func count(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
+func count(t testing.TB, pool *pgxpool.Pool, sql string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := pool.QueryRow(t.Context(), sql, args...).Scan(&n); err != nil {
