@@ -175,8 +175,8 @@ func TestMetricsReportEvents(t *testing.T) {
 	pool := testdb.New(t, users.Migrations(), orders.Migrations())
 	metrics := httpapi.NewMetrics(pool)
 	events := orders.Outbox(pool)
-	outbox.Subscribe(events, "books.sales", orders.OrderPlacedEvent, func(context.Context, outbox.Event, struct{}) error { return nil })
-	outbox.Subscribe(events, "test.idle", orders.OrderCancelledEvent, func(context.Context, outbox.Event, struct{}) error { return nil })
+	outbox.Subscribe(events, "books.sales", orders.OrderPlacedEvent, func(context.Context, []outbox.Received[struct{}]) error { return nil })
+	outbox.Subscribe(events, "test.idle", orders.OrderCancelledEvent, func(context.Context, []outbox.Received[struct{}]) error { return nil })
 	metrics.WatchEvents(events)
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{
 		Log: slog.New(slog.DiscardHandler), DB: pool, Metrics: metrics,

@@ -35,16 +35,26 @@ type orderLine struct {
 // events on events, the orders context's outbox: a placed order counts its
 // copies in each book's copies_sold (the bestsellers sort) and records who
 // bought which book (verified purchases); a cancelled one takes them back.
-// Each effect is applied once per event, by the store's inbox.
+// Each batch of events is one statement, and each effect is applied once
+// per event, by the store's inbox.
 func SubscribeSales(events *outbox.Outbox, store *persistence.Store) {
-	outbox.Subscribe(events, SalesConsumer, OrderPlaced, func(ctx context.Context, e outbox.Event, o orderEvent) error {
-		sales := make([]persistence.Sale, len(o.Lines))
-		for i, l := range o.Lines {
-			sales[i] = persistence.Sale{BookID: l.BookID, Quantity: l.Quantity}
+	outbox.Subscribe(events, SalesConsumer, OrderPlaced, func(ctx context.Context, placed []outbox.Received[orderEvent]) error {
+		purchases := make([]persistence.Purchase, len(placed))
+		for i, e := range placed {
+			p := persistence.Purchase{EventID: e.ID, OrderID: e.Payload.OrderID, UserID: e.Payload.UserID,
+				Sales: make([]persistence.Sale, len(e.Payload.Lines))}
+			for j, l := range e.Payload.Lines {
+				p.Sales[j] = persistence.Sale{BookID: l.BookID, Quantity: l.Quantity}
+			}
+			purchases[i] = p
 		}
-		return store.RecordPurchase(ctx, SalesConsumer, e.ID, o.OrderID, o.UserID, sales)
+		return store.RecordPurchases(ctx, SalesConsumer, purchases)
 	})
-	outbox.Subscribe(events, SalesConsumer, OrderCancelled, func(ctx context.Context, e outbox.Event, o orderEvent) error {
-		return store.RecordCancellation(ctx, SalesConsumer, e.ID, o.OrderID)
+	outbox.Subscribe(events, SalesConsumer, OrderCancelled, func(ctx context.Context, cancelled []outbox.Received[orderEvent]) error {
+		cancellations := make([]persistence.Cancellation, len(cancelled))
+		for i, e := range cancelled {
+			cancellations[i] = persistence.Cancellation{EventID: e.ID, OrderID: e.Payload.OrderID}
+		}
+		return store.RecordCancellations(ctx, SalesConsumer, cancellations)
 	})
 }

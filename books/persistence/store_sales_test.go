@@ -26,8 +26,9 @@ func sold(t *testing.T, pool *pgxpool.Pool, id uuid.UUID) (int, []int) {
 	return n, copies
 }
 
-// A purchase and its cancellation move a book's copies sold and the copies
-// on its tag rows once per event, however often each is delivered (the
+// Purchases and cancellations move a book's copies sold and the copies on
+// its tag rows once per event, however often each is delivered, alone or in
+// a batch (the
 // cache check's own tests check copies_sold against the purchases).
 func TestRecordPurchaseAndCancellationOncePerEvent(t *testing.T) {
 	t.Parallel()
@@ -38,20 +39,22 @@ func TestRecordPurchaseAndCancellationOncePerEvent(t *testing.T) {
 	ann, order1, order2 := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	placed1, placed2, cancelled1 := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	unknown := uuid.Must(uuid.NewV7()) // a book id the catalogue does not hold
-	for range 2 {                      // the second time is a redelivery
-		if err := store.RecordPurchase(ctx, "books.sales", placed1, order1, ann,
-			[]persistence.Sale{{BookID: tagged.ID(), Quantity: 3}, {BookID: other.ID(), Quantity: 1}, {BookID: unknown, Quantity: 2}}); err != nil {
-			t.Fatal(err)
-		}
+	first := persistence.Purchase{EventID: placed1, OrderID: order1, UserID: ann,
+		Sales: []persistence.Sale{{BookID: tagged.ID(), Quantity: 3}, {BookID: other.ID(), Quantity: 1}, {BookID: unknown, Quantity: 2}}}
+	if err := store.RecordPurchases(ctx, "books.sales", []persistence.Purchase{first}); err != nil {
+		t.Fatal(err)
 	}
-	if err := store.RecordPurchase(ctx, "books.sales", placed2, order2, ann, []persistence.Sale{{BookID: tagged.ID(), Quantity: 4}}); err != nil {
+	// A batch: the first event again (a redelivery), and a second order of
+	// the same book, counted with it.
+	second := persistence.Purchase{EventID: placed2, OrderID: order2, UserID: ann, Sales: []persistence.Sale{{BookID: tagged.ID(), Quantity: 4}}}
+	if err := store.RecordPurchases(ctx, "books.sales", []persistence.Purchase{first, second}); err != nil {
 		t.Fatal(err)
 	}
 	if n, copies := sold(t, pool, tagged.ID()); n != 7 || len(copies) != 2 || copies[0] != 7 || copies[1] != 7 {
 		t.Errorf("after two orders: %d sold, tag copies %v; want 7 and [7 7]", n, copies)
 	}
-	for range 2 {
-		if err := store.RecordCancellation(ctx, "books.sales", cancelled1, order1); err != nil {
+	for range 2 { // the second time is a redelivery
+		if err := store.RecordCancellations(ctx, "books.sales", []persistence.Cancellation{{EventID: cancelled1, OrderID: order1}}); err != nil {
 			t.Fatal(err)
 		}
 	}

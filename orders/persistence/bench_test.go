@@ -17,7 +17,7 @@ import (
 // one delivery.
 func benchStore(pool *pgxpool.Pool) *persistence.Store {
 	events := persistence.NewOutbox(pool, outbox.Options{})
-	outbox.Subscribe(events, "books.sales", domain.OrderPlacedEvent, func(context.Context, outbox.Event, domain.OrderEvent) error { return nil })
+	outbox.Subscribe(events, "books.sales", domain.OrderPlacedEvent, func(context.Context, []outbox.Received[domain.OrderEvent]) error { return nil })
 	return persistence.NewStore(pool, events)
 }
 

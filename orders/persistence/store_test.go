@@ -451,7 +451,7 @@ func TestPlaceAndCancelPublishTheirEvents(t *testing.T) {
 	ctx := context.Background()
 	pool := testdb.New(t, persistence.Migrations())
 	events := persistence.NewOutbox(pool, outbox.Options{})
-	outbox.Subscribe(events, "test.sink", domain.OrderPlacedEvent, func(context.Context, outbox.Event, domain.OrderEvent) error { return nil })
+	outbox.Subscribe(events, "test.sink", domain.OrderPlacedEvent, func(context.Context, []outbox.Received[domain.OrderEvent]) error { return nil })
 	store := persistence.NewStore(pool, events)
 	o := newOrder(uuid.Must(uuid.NewV7()), 2)
 	key := mustKey(t, "k")

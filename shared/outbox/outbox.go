@@ -17,10 +17,13 @@
 // and wakes the relays with pg_notify, which PostgreSQL sends only when that
 // transaction commits: no event without its change, no change without its
 // event, and delivery starts milliseconds after the commit. A relay (Run)
-// listens for the wake-up and polls as a safety net; each round claims a
-// batch of due deliveries of one consumer with FOR UPDATE SKIP LOCKED, so any
-// number of relays (app instances) share the work without two holding one
-// delivery, and one consumer's failures or slowness never hold up another's.
+// listens for the wake-up and polls as a safety net; each round leases a
+// batch of due deliveries of one consumer (FOR UPDATE SKIP LOCKED, so any
+// number of relays — app instances — share the work without two holding one
+// delivery), hands the batch to the consumer's handler, which applies it in
+// one statement, and records the outcomes; one consumer's failures or
+// slowness never hold up another's, and a relay that dies leaves its lease
+// to run out.
 // A delivery is due only when every earlier event of its aggregate has been
 // delivered to that consumer: order per aggregate holds across relays and
 // retries. A failing handler is retried with backoff; after MaxAttempts the
@@ -70,10 +73,6 @@ type Options struct {
 	// BatchSize is the most deliveries a relay claims in one round; 0
 	// means 100.
 	BatchSize int
-	// Workers is how many deliveries of one batch a relay hands to the
-	// consumer at once (a batch holds at most one event per aggregate, so
-	// this keeps the order per aggregate); 0 means 4.
-	Workers int
 	// Lease is how long a relay may take over a claimed delivery before
 	// another relay may claim it again: how soon the deliveries of a relay
 	// that died (kill -9, a lost machine) are made by the others. It must
@@ -108,10 +107,16 @@ type Event struct {
 	Attempts    int // failed attempts before this one
 }
 
-// A Handler applies one event's effect. It must be idempotent by the event's
-// id (record it in an Inbox in the effect's transaction): a delivery may be
-// repeated after a crash. An error (or a panic) fails this attempt.
-type Handler func(ctx context.Context, e Event) error
+// A Received is an event handed to a consumer, with its payload decoded into
+// the consumer's own struct.
+type Received[T any] struct {
+	Event
+	Payload T
+}
+
+// A handler applies the effects of events of one type, all or none: a
+// consumer's function given to Subscribe, with the payloads decoded.
+type handler func(ctx context.Context, events []Event) error
 
 // An Outbox is one producer context's outbox: its tables, the event types it
 // declares and the consumers that subscribe to them. Declare and Subscribe
@@ -135,7 +140,7 @@ type declared struct {
 type subscriber struct {
 	consumer string
 	types    map[string]reflect.Type // the consumer's struct, by event type
-	handle   map[string]Handler
+	handle   map[string]handler
 }
 
 var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
@@ -157,9 +162,6 @@ func New(pool *pgxpool.Pool, schema string, opts Options) *Outbox {
 	}
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 100
-	}
-	if opts.Workers <= 0 {
-		opts.Workers = 4
 	}
 	if opts.Lease <= 0 {
 		opts.Lease = time.Minute
@@ -192,10 +194,20 @@ func Declare[T any](o *Outbox, name string, version int) {
 
 // Subscribe makes consumer (a name unique in the whole application, such as
 // "books.sales") a receiver of every event of type name published after
-// this call: h gets each one, its payload decoded into the consumer's own
-// struct T. A consumer may subscribe to several types; each delivery is
-// tracked per consumer.
-func Subscribe[T any](o *Outbox, consumer, name string, h func(ctx context.Context, e Event, payload T) error) {
+// this call, its payload decoded into the consumer's own struct T. A
+// consumer may subscribe to several types; each delivery is tracked per
+// consumer.
+//
+// h applies the effects of a batch of events of the type, at most one per
+// aggregate (so their order does not matter), all or none, and idempotently
+// by event id: it records each in its Inbox in the statement or transaction
+// of the effects, since a delivery may be repeated after a crash. A batch
+// lets h apply a hundred events in one statement, where one event at a time
+// would cost a round trip or more each. When h fails on a batch of several,
+// the relay hands it the events one at a time, so that only the events that
+// fail alone count a failed attempt (or are parked); the others are
+// delivered.
+func Subscribe[T any](o *Outbox, consumer, name string, h func(ctx context.Context, events []Received[T]) error) {
 	t := reflect.TypeFor[T]()
 	if t.Kind() != reflect.Struct || consumer == "" || name == "" {
 		panic(fmt.Sprintf("outbox: Subscribe[%v](%q, %q): want a struct, a consumer and an event name", t, consumer, name))
@@ -204,19 +216,22 @@ func Subscribe[T any](o *Outbox, consumer, name string, h func(ctx context.Conte
 	defer o.mu.Unlock()
 	s := o.byName[consumer]
 	if s == nil {
-		s = &subscriber{consumer: consumer, types: make(map[string]reflect.Type), handle: make(map[string]Handler)}
+		s = &subscriber{consumer: consumer, types: make(map[string]reflect.Type), handle: make(map[string]handler)}
 		o.byName[consumer] = s
 	}
 	if s.types[name] != nil {
 		panic(fmt.Sprintf("outbox: %s subscribes to %q twice", consumer, name))
 	}
 	s.types[name] = t
-	s.handle[name] = func(ctx context.Context, e Event) error {
-		var v T
-		if err := json.Unmarshal(e.Payload, &v); err != nil {
-			return fmt.Errorf("decode %s v%d into %v: %w", e.Type, e.Version, t, err)
+	s.handle[name] = func(ctx context.Context, events []Event) error {
+		received := make([]Received[T], len(events))
+		for i, e := range events {
+			received[i].Event = e
+			if err := json.Unmarshal(e.Payload, &received[i].Payload); err != nil {
+				return fmt.Errorf("decode %s v%d (event %s) into %v: %w", e.Type, e.Version, e.ID, t, err)
+			}
 		}
-		return h(ctx, e, v)
+		return h(ctx, received)
 	}
 	o.subs[name] = append(o.subs[name], s)
 }
@@ -447,7 +462,7 @@ type outcome struct {
 }
 
 // deliver claims up to BatchSize due deliveries of s, hands them to s's
-// handlers (Workers at a time), and records each outcome.
+// handler (a batch per event type), and records each outcome.
 //
 // An event is due only when the one before it in its aggregate (position
 // minus one) has been delivered to the consumer, or has no delivery for it
@@ -505,6 +520,9 @@ func (o *Outbox) deliver(ctx context.Context, s *subscriber) (int, error) {
 		return 0, pgtx.Wrap("outbox: claim deliveries for "+s.consumer, err)
 	}
 	outcomes := o.handleAll(ctx, s, events)
+	if len(outcomes) != len(events) {
+		panic("outbox: an outcome per event")
+	}
 	// The outcomes are recorded even when ctx ended meanwhile (a stop):
 	// what was delivered need not be delivered again.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -556,36 +574,53 @@ func (o *Outbox) deliver(ctx context.Context, s *subscriber) (int, error) {
 	return len(events), pgtx.Wrap("outbox: record deliveries to "+s.consumer, err)
 }
 
-// handleAll runs s's handler on each event, Workers at a time, and returns
-// the outcomes in the events' order. A panic is an error of that event.
+// handleAll hands the claimed events to s's handlers, one batch per event
+// type, and returns the outcomes in the events' order. A batch that fails
+// is handed over again one event at a time, so each event gets its own
+// outcome. A panic is an error of the batch or event it happened in.
 func (o *Outbox) handleAll(ctx context.Context, s *subscriber, events []Event) []outcome {
 	outcomes := make([]outcome, len(events))
-	sem := make(chan struct{}, o.opts.Workers)
-	var wg sync.WaitGroup
+	byType := make(map[string][]int)
+	var types []string
 	for i, e := range events {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			outcomes[i] = outcome{id: e.ID, err: o.handle(ctx, s, e)}
-		})
+		outcomes[i].id = e.ID
+		if byType[e.Type] == nil {
+			types = append(types, e.Type)
+		}
+		byType[e.Type] = append(byType[e.Type], i)
 	}
-	wg.Wait()
+	for _, typ := range types {
+		batch := make([]Event, len(byType[typ]))
+		for j, i := range byType[typ] {
+			batch[j] = events[i]
+		}
+		err := o.handle(ctx, s, typ, batch)
+		if err == nil || len(batch) == 1 {
+			for _, i := range byType[typ] {
+				outcomes[i].err = err
+			}
+			continue
+		}
+		for j, i := range byType[typ] {
+			outcomes[i].err = o.handle(ctx, s, typ, batch[j:j+1])
+		}
+	}
 	return outcomes
 }
 
-func (o *Outbox) handle(ctx context.Context, s *subscriber, e Event) (err error) {
+func (o *Outbox) handle(ctx context.Context, s *subscriber, typ string, events []Event) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			o.opts.Log.Error("outbox: handler panicked", slog.String("consumer", s.consumer),
-				slog.String("event", e.ID.String()), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+			o.opts.Log.Error("outbox: handler panicked", slog.String("consumer", s.consumer), slog.String("type", typ),
+				slog.Int("events", len(events)), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
 			err = fmt.Errorf("handler panicked: %v", v)
 		}
 	}()
-	h := s.handle[e.Type]
+	h := s.handle[typ]
 	if h == nil {
-		return fmt.Errorf("%s has no handler for %q", s.consumer, e.Type)
+		return fmt.Errorf("%s has no handler for %q", s.consumer, typ)
 	}
-	return h(ctx, e)
+	return h(ctx, events)
 }
 
 func truncate(s string, n int) string {

@@ -58,26 +58,33 @@ func newOutbox(pool *pgxpool.Pool, opts outbox.Options) *outbox.Outbox {
 }
 
 // apply is a consumer's effect: it counts the events of each aggregate in
-// sink.effects, noting one that comes out of order, and records the event in
-// the inbox in the same statement (see outbox.Inbox). calls counts its
-// invocations.
-func apply(pool *pgxpool.Pool, consumer string, calls *atomic.Int64) func(context.Context, outbox.Event, sinkEvent) error {
-	return func(ctx context.Context, e outbox.Event, p sinkEvent) error {
+// sink.effects, noting one that comes out of order, and records the events
+// in the inbox, a batch in one statement (see outbox.Inbox). calls counts
+// the events it was handed.
+func apply(pool *pgxpool.Pool, consumer string, calls *atomic.Int64) func(context.Context, []outbox.Received[sinkEvent]) error {
+	return func(ctx context.Context, events []outbox.Received[sinkEvent]) error {
 		if calls != nil {
-			calls.Add(1)
+			calls.Add(int64(len(events)))
+		}
+		ids, aggregates, seqs := make([]uuid.UUID, len(events)), make([]uuid.UUID, len(events)), make([]int32, len(events))
+		for i, e := range events {
+			ids[i], aggregates[i], seqs[i] = e.ID, e.AggregateID, int32(e.Payload.Seq)
 		}
 		_, err := pool.Exec(ctx, `
 			WITH first AS (
-				INSERT INTO sink.inbox (consumer, event_id, received_at) VALUES ($1, $4, now())
+				INSERT INTO sink.inbox (consumer, event_id, received_at)
+				SELECT $1, unnest($2::uuid[]), now()
 				ON CONFLICT (consumer, event_id) DO NOTHING
 				RETURNING event_id
 			)
 			INSERT INTO sink.effects AS f (consumer, aggregate_id, applied, last_seq, out_of_order)
-			SELECT $1, $2, 1, $3, $3 <> 1 FROM first
+			SELECT $1, l.aggregate_id, 1, l.seq, l.seq <> 1
+			FROM unnest($2::uuid[], $3::uuid[], $4::integer[]) AS l (event_id, aggregate_id, seq)
+			JOIN first USING (event_id)
 			ON CONFLICT (consumer, aggregate_id) DO UPDATE
 			SET applied = f.applied + 1, last_seq = excluded.last_seq,
 			    out_of_order = f.out_of_order OR excluded.last_seq <> f.last_seq + 1`,
-			consumer, e.AggregateID, p.Seq, e.ID)
+			consumer, ids, aggregates, seqs)
 		return err
 	}
 }
@@ -236,18 +243,20 @@ func TestFailingConsumersRetryParkAndDoNotHoldUpOthers(t *testing.T) {
 	steady := apply(pool, "sink.steady", nil)
 	outbox.Subscribe(o, "sink.steady", changed, steady)
 	flakyApply := apply(pool, "sink.flaky", nil)
-	outbox.Subscribe(o, "sink.flaky", changed, func(ctx context.Context, e outbox.Event, p sinkEvent) error {
-		if e.Attempts < 3 {
-			return fmt.Errorf("flaky failure %d", e.Attempts+1)
+	outbox.Subscribe(o, "sink.flaky", changed, func(ctx context.Context, events []outbox.Received[sinkEvent]) error {
+		for _, e := range events {
+			if e.Attempts < 3 {
+				return fmt.Errorf("flaky failure %d", e.Attempts+1)
+			}
 		}
-		return flakyApply(ctx, e, p)
+		return flakyApply(ctx, events)
 	})
 	brokenApply := apply(pool, "sink.broken", nil)
-	outbox.Subscribe(o, "sink.broken", changed, func(ctx context.Context, e outbox.Event, p sinkEvent) error {
+	outbox.Subscribe(o, "sink.broken", changed, func(ctx context.Context, events []outbox.Received[sinkEvent]) error {
 		if broken.Load() {
 			panic("broken consumer")
 		}
-		return brokenApply(ctx, e, p)
+		return brokenApply(ctx, events)
 	})
 	a, b := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	publish(t, pool, o, []uuid.UUID{a}, 2)
@@ -316,7 +325,7 @@ func TestCleanDeletesOnlyDeliveredEventsPastRetention(t *testing.T) {
 	opts.Retention = time.Millisecond
 	o := newOutbox(pool, opts)
 	outbox.Subscribe(o, "sink.steady", changed, apply(pool, "sink.steady", nil))
-	outbox.Subscribe(o, "sink.broken", changed, func(context.Context, outbox.Event, sinkEvent) error { return errors.New("no") })
+	outbox.Subscribe(o, "sink.broken", changed, func(context.Context, []outbox.Received[sinkEvent]) error { return errors.New("no") })
 	// Two events every consumer gets, one that broken parks.
 	publish(t, pool, o, ids(1), 1)
 	if _, err := o.Deliver(t.Context()); err != nil {
@@ -342,13 +351,13 @@ func TestCleanDeletesOnlyDeliveredEventsPastRetention(t *testing.T) {
 func TestVerifyChecksEverySubscriptionAgainstTheDeclaredType(t *testing.T) {
 	pool := newDB(t)
 	o := newOutbox(pool, outbox.Options{})
-	outbox.Subscribe(o, "sink.ok", changed, func(context.Context, outbox.Event, sinkEvent) error { return nil })
+	outbox.Subscribe(o, "sink.ok", changed, func(context.Context, []outbox.Received[sinkEvent]) error { return nil })
 	if err := o.Verify(); err != nil {
 		t.Fatalf("Verify: %v, want nil", err)
 	}
 	type wrongSeq struct{ Seq string }
-	outbox.Subscribe(o, "sink.wrong", changed, func(context.Context, outbox.Event, wrongSeq) error { return nil })
-	outbox.Subscribe(o, "sink.lost", "shop.never-published", func(context.Context, outbox.Event, sinkEvent) error { return nil })
+	outbox.Subscribe(o, "sink.wrong", changed, func(context.Context, []outbox.Received[wrongSeq]) error { return nil })
+	outbox.Subscribe(o, "sink.lost", "shop.never-published", func(context.Context, []outbox.Received[sinkEvent]) error { return nil })
 	err := o.Verify()
 	for _, want := range []string{`sink.wrong`, `Seq: int vs string`, `sink.lost subscribes to "shop.never-published", which shop does not publish`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -362,7 +371,7 @@ func TestDeliveryStartsWithinMillisecondsOfTheCommit(t *testing.T) {
 	opts := outbox.Options{PollInterval: time.Hour, Log: quiet} // only the commit can wake the relay
 	o := newOutbox(pool, opts)
 	got := make(chan time.Time, 1)
-	outbox.Subscribe(o, "sink.clock", changed, func(context.Context, outbox.Event, sinkEvent) error {
+	outbox.Subscribe(o, "sink.clock", changed, func(context.Context, []outbox.Received[sinkEvent]) error {
 		got <- time.Now()
 		return nil
 	})

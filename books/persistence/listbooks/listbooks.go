@@ -80,7 +80,7 @@ var sorts = [NumSorts]sortSpec{
 	ByPrice:     {key: "actual_price_cents", desc: false},
 	ByPriceDesc: {key: "actual_price_cents", desc: true},
 	// copies_sold comes from the orders context's events
-	// (persistence.Store.RecordPurchase).
+	// (persistence.Store.RecordPurchases).
 	ByBestsellers: {key: "copies_sold", desc: true},
 }
 

@@ -30,7 +30,7 @@ type fixtureBook struct {
 	tags      []string
 	authors   []string
 	deleted   bool
-	sold      int // copies, recorded as one order's purchase (Store.RecordPurchase)
+	sold      int // copies, recorded as one order's purchase (Store.RecordPurchases)
 }
 
 // known is the data set every list test reads. It is inserted in this order,
@@ -140,8 +140,8 @@ func (f *fixture) insert(t testing.TB, b fixtureBook, created time.Time) uuid.UU
 	if b.sold > 0 {
 		// Through the consumer's own write, which also copies the count to
 		// the book's tag rows.
-		err := persistence.NewStore(f.pool).RecordPurchase(ctx, "test.sales", uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()),
-			uuid.Must(uuid.NewV7()), []persistence.Sale{{BookID: id, Quantity: b.sold}})
+		err := persistence.NewStore(f.pool).RecordPurchases(ctx, "test.sales", []persistence.Purchase{{EventID: uuid.Must(uuid.NewV7()),
+			OrderID: uuid.Must(uuid.NewV7()), UserID: uuid.Must(uuid.NewV7()), Sales: []persistence.Sale{{BookID: id, Quantity: b.sold}}}})
 		if err != nil {
 			t.Fatalf("sell %s: %v", b.title, err)
 		}
