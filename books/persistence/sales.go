@@ -73,7 +73,7 @@ func (s *Store) RecordPurchases(ctx context.Context, consumer string, purchases 
 			RETURNING book_id, quantity
 		), counted AS (
 			UPDATE books.books b SET copies_sold = b.copies_sold + x.quantity
-			FROM (SELECT book_id, sum(quantity) AS quantity FROM bought GROUP BY book_id) x
+			FROM (SELECT book_id, sum(quantity) AS quantity FROM bought GROUP BY book_id ORDER BY book_id) x
 			WHERE b.id = x.book_id
 			RETURNING b.id, b.copies_sold
 		)
@@ -107,7 +107,7 @@ func (s *Store) RecordCancellations(ctx context.Context, consumer string, cancel
 			RETURNING p.book_id, p.quantity
 		), counted AS (
 			UPDATE books.books b SET copies_sold = b.copies_sold - x.quantity
-			FROM (SELECT book_id, sum(quantity) AS quantity FROM returned GROUP BY book_id) x
+			FROM (SELECT book_id, sum(quantity) AS quantity FROM returned GROUP BY book_id ORDER BY book_id) x
 			WHERE b.id = x.book_id
 			RETURNING b.id, b.copies_sold
 		)

@@ -73,6 +73,11 @@ type Options struct {
 	// BatchSize is the most deliveries a relay claims in one round; 0
 	// means 100.
 	BatchSize int
+	// Relays is how many relays Run runs per consumer: while one hands a
+	// batch to the consumer, another claims the events committed
+	// meanwhile, so a slow effect does not hold back the next batch's
+	// start. 0 means 2.
+	Relays int
 	// Lease is how long a relay may take over a claimed delivery before
 	// another relay may claim it again: how soon the deliveries of a relay
 	// that died (kill -9, a lost machine) are made by the others. It must
@@ -162,6 +167,9 @@ func New(pool *pgxpool.Pool, schema string, opts Options) *Outbox {
 	}
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 100
+	}
+	if opts.Relays <= 0 {
+		opts.Relays = 2
 	}
 	if opts.Lease <= 0 {
 		opts.Lease = time.Minute
@@ -343,11 +351,16 @@ func (o *Outbox) Run(ctx context.Context) error {
 		subs = append(subs, s)
 	}
 	o.mu.Unlock()
-	wakes := make([]chan struct{}, len(subs))
-	var wg sync.WaitGroup
-	for i, s := range subs {
-		wakes[i] = make(chan struct{}, 1)
-		wg.Go(func() { o.relay(ctx, s, wakes[i]) })
+	var (
+		wakes []chan struct{}
+		wg    sync.WaitGroup
+	)
+	for _, s := range subs {
+		for range o.opts.Relays {
+			wake := make(chan struct{}, 1)
+			wakes = append(wakes, wake)
+			wg.Go(func() { o.relay(ctx, s, wake) })
+		}
 	}
 	wg.Go(func() { o.listen(ctx, wakes) })
 	wg.Go(func() { o.cleanEvery(ctx, time.Hour) })
@@ -527,50 +540,49 @@ func (o *Outbox) deliver(ctx context.Context, s *subscriber) (int, error) {
 	// what was delivered need not be delivered again.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	err = pgtx.Run(rctx, o.pool, func(tx pgx.Tx) error {
-		var delivered []uuid.UUID
-		for i, out := range outcomes {
-			if out.err == nil {
-				delivered = append(delivered, out.id)
-				continue
-			}
+	// Every outcome in one statement: delivered, failed (a count, a
+	// backoff, parked after the last attempt) or retried at once.
+	var (
+		ids      = make([]uuid.UUID, len(events))
+		ok, park = make([]bool, len(events)), make([]bool, len(events))
+		attempts = make([]int32, len(events))
+		failures = make([]string, len(events))
+		delays   = make([]int64, len(events))
+	)
+	for i, out := range outcomes {
+		ids[i], attempts[i] = out.id, int32(events[i].Attempts)
+		switch {
+		case out.err == nil:
+			ok[i] = true
+		case pgtx.Retryable(out.err):
+			// A deadlock or a serialization failure in the handler's own
+			// statement: a retry cures it (pgtx.Run would have retried it
+			// at once), so it is not counted against the delivery and does
+			// not wait for a backoff.
+			failures[i] = out.err.Error()
+		default:
 			attempt := events[i].Attempts + 1
-			if pgtx.Retryable(out.err) {
-				// A deadlock or a serialization failure in the handler's
-				// own statement: a retry cures it (pgtx.Run would have
-				// retried it at once), so it is not counted against the
-				// delivery and does not wait for a backoff.
-				if _, err := tx.Exec(rctx, `
-					UPDATE `+o.schema+`.outbox_deliveries SET next_at = now()
-					WHERE event_id = $1 AND consumer = $2 AND delivered_at IS NULL`, out.id, s.consumer); err != nil {
-					return err
-				}
-				continue
-			}
-			park := attempt >= o.opts.MaxAttempts
+			attempts[i], park[i] = int32(attempt), attempt >= o.opts.MaxAttempts
+			failures[i], delays[i] = truncate(out.err.Error(), 2000), o.opts.Backoff(attempt).Microseconds()
 			level, msg := slog.LevelWarn, "outbox: delivery failed; will retry"
-			if park {
+			if park[i] {
 				level, msg = slog.LevelError, "outbox: delivery parked"
 			}
 			o.opts.Log.Log(ctx, level, msg, slog.String("consumer", s.consumer), slog.String("event", out.id.String()),
 				slog.String("type", events[i].Type), slog.Int("attempt", attempt), slog.Any("err", out.err))
-			if _, err := tx.Exec(rctx, `
-				UPDATE `+o.schema+`.outbox_deliveries
-				SET attempts = $3, last_error = $4, next_at = now() + $5 * interval '1 microsecond',
-				    parked_at = CASE WHEN $6 THEN now() END
-				WHERE event_id = $1 AND consumer = $2 AND delivered_at IS NULL`,
-				out.id, s.consumer, attempt, truncate(out.err.Error(), 2000), o.opts.Backoff(attempt).Microseconds(), park); err != nil {
-				return err
-			}
 		}
-		if len(delivered) == 0 {
-			return nil
-		}
-		_, err := tx.Exec(rctx, `
-			UPDATE `+o.schema+`.outbox_deliveries SET delivered_at = now()
-			WHERE consumer = $1 AND event_id = ANY($2) AND delivered_at IS NULL`, s.consumer, delivered)
-		return err
-	})
+	}
+	_, err = o.pool.Exec(rctx, `
+		UPDATE `+o.schema+`.outbox_deliveries d
+		SET delivered_at = CASE WHEN x.ok THEN now() END,
+		    attempts = x.attempts,
+		    last_error = CASE WHEN x.ok THEN d.last_error ELSE x.failure END,
+		    next_at = CASE WHEN x.ok THEN d.next_at ELSE now() + x.delay * interval '1 microsecond' END,
+		    parked_at = CASE WHEN x.park THEN now() END
+		FROM unnest($2::uuid[], $3::boolean[], $4::integer[], $5::text[], $6::bigint[], $7::boolean[])
+		     AS x (event_id, ok, attempts, failure, delay, park)
+		WHERE d.consumer = $1 AND d.event_id = x.event_id AND d.delivered_at IS NULL`,
+		s.consumer, ids, ok, attempts, failures, delays, park)
 	return len(events), pgtx.Wrap("outbox: record deliveries to "+s.consumer, err)
 }
 
