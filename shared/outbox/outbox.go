@@ -76,7 +76,7 @@ type Options struct {
 	// Relays is how many relays Run runs per consumer: while one hands a
 	// batch to the consumer, another claims the events committed
 	// meanwhile, so a slow effect does not hold back the next batch's
-	// start. 0 means 2.
+	// start, at the price of more claims that find nothing. 0 means 1.
 	Relays int
 	// Lease is how long a relay may take over a claimed delivery before
 	// another relay may claim it again: how soon the deliveries of a relay
@@ -169,7 +169,7 @@ func New(pool *pgxpool.Pool, schema string, opts Options) *Outbox {
 		opts.BatchSize = 100
 	}
 	if opts.Relays <= 0 {
-		opts.Relays = 2
+		opts.Relays = 1
 	}
 	if opts.Lease <= 0 {
 		opts.Lease = time.Minute
@@ -410,9 +410,9 @@ func (o *Outbox) listen(ctx context.Context, wakes []chan struct{}) {
 	}
 }
 
-// relay delivers s's events round after round: at once while rounds find
-// any (delivering an event makes the next of its aggregate due), otherwise
-// when woken or after PollInterval.
+// relay delivers s's events round after round: at once while rounds come
+// back full or deliver an event whose successor in its aggregate is waiting
+// for it, otherwise when woken or after PollInterval.
 func (o *Outbox) relay(ctx context.Context, s *subscriber, wake <-chan struct{}) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -424,7 +424,7 @@ func (o *Outbox) relay(ctx context.Context, s *subscriber, wake <-chan struct{})
 		case <-timer.C:
 		}
 		for ctx.Err() == nil {
-			n, err := o.deliver(ctx, s)
+			_, again, err := o.deliver(ctx, s)
 			if err != nil {
 				if ctx.Err() == nil {
 					o.opts.Log.Warn("outbox: relay round failed", slog.String("schema", o.schema),
@@ -432,8 +432,8 @@ func (o *Outbox) relay(ctx context.Context, s *subscriber, wake <-chan struct{})
 				}
 				break
 			}
-			if n == 0 {
-				break // a round that delivered any may have made later events of their aggregates due
+			if !again {
+				break
 			}
 		}
 		if !timer.Stop() {
@@ -459,7 +459,7 @@ func (o *Outbox) Deliver(ctx context.Context) (int, error) {
 	o.mu.Unlock()
 	total := 0
 	for _, s := range subs {
-		n, err := o.deliver(ctx, s)
+		n, _, err := o.deliver(ctx, s)
 		total += n
 		if err != nil {
 			return total, err
@@ -497,7 +497,8 @@ type outcome struct {
 // transaction records the outcomes. A relay that dies in between leaves its
 // rows to come due again when the lease ends, and they are delivered again
 // (the consumer's inbox makes that harmless).
-func (o *Outbox) deliver(ctx context.Context, s *subscriber) (int, error) {
+func (o *Outbox) deliver(ctx context.Context, s *subscriber) (n int, again bool, err error) {
+	var followed bool // an event claimed has a successor in its aggregate
 	events, err := pgtx.Read(ctx, o.pool, func() ([]Event, error) {
 		rows, err := o.pool.Query(ctx, `
 			WITH claimed AS (
@@ -518,19 +519,25 @@ func (o *Outbox) deliver(ctx context.Context, s *subscriber) (int, error) {
 			UPDATE `+o.schema+`.outbox_deliveries d SET next_at = now() + $2 * interval '1 microsecond'
 			FROM claimed c, `+o.schema+`.outbox_events e
 			WHERE d.consumer = $1 AND d.event_id = c.event_id AND e.id = c.event_id
-			RETURNING e.id, e.type, e.version, e.aggregate_id, e.payload, e.created_at, d.attempts`,
+			RETURNING e.id, e.type, e.version, e.aggregate_id, e.payload, e.created_at, d.attempts,
+				EXISTS (SELECT 1 FROM `+o.schema+`.outbox_events n WHERE n.aggregate_id = e.aggregate_id AND n.position = e.position + 1)`,
 			s.consumer, o.opts.Lease.Microseconds())
 		if err != nil {
 			return nil, err
 		}
+		followed = false
 		return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Event, error) {
-			var e Event
-			err := r.Scan(&e.ID, &e.Type, &e.Version, &e.AggregateID, &e.Payload, &e.CreatedAt, &e.Attempts)
+			var (
+				e    Event
+				next bool
+			)
+			err := r.Scan(&e.ID, &e.Type, &e.Version, &e.AggregateID, &e.Payload, &e.CreatedAt, &e.Attempts, &next)
+			followed = followed || next
 			return e, err
 		})
 	})
 	if err != nil || len(events) == 0 {
-		return 0, pgtx.Wrap("outbox: claim deliveries for "+s.consumer, err)
+		return 0, false, pgtx.Wrap("outbox: claim deliveries for "+s.consumer, err)
 	}
 	outcomes := o.handleAll(ctx, s, events)
 	if len(outcomes) != len(events) {
@@ -583,7 +590,11 @@ func (o *Outbox) deliver(ctx context.Context, s *subscriber) (int, error) {
 		     AS x (event_id, ok, attempts, failure, delay, park)
 		WHERE d.consumer = $1 AND d.event_id = x.event_id AND d.delivered_at IS NULL`,
 		s.consumer, ids, ok, attempts, failures, delays, park)
-	return len(events), pgtx.Wrap("outbox: record deliveries to "+s.consumer, err)
+	// Another round at once when this one was full, or when an event it
+	// delivered has a successor in its aggregate, which is due now (its
+	// commit's wake-up may have come while it was still waiting).
+	again = len(events) == o.opts.BatchSize || followed
+	return len(events), again, pgtx.Wrap("outbox: record deliveries to "+s.consumer, err)
 }
 
 // handleAll hands the claimed events to s's handlers, one batch per event
