@@ -71,14 +71,7 @@ func (s *Store) RecordPurchases(ctx context.Context, consumer string, purchases 
 			JOIN first USING (event_id)
 			ON CONFLICT (order_id, book_id) DO NOTHING
 			RETURNING book_id, quantity
-		), counted AS (
-			UPDATE books.books b SET copies_sold = b.copies_sold + x.quantity
-			FROM (SELECT book_id, sum(quantity) AS quantity FROM bought GROUP BY book_id ORDER BY book_id) x
-			WHERE b.id = x.book_id
-			RETURNING b.id, b.copies_sold
-		)
-		UPDATE books.book_tags t SET copies_sold = c.copies_sold
-		FROM counted c WHERE t.book_id = c.id`,
+		)`+moveCopies("bought", "+"),
 		consumer, events, lineEvents, orders, users, books, quantities)
 	return pgtx.Wrap("books: record purchases", err)
 }
@@ -105,14 +98,25 @@ func (s *Store) RecordCancellations(ctx context.Context, consumer string, cancel
 			USING unnest($2::uuid[], $3::uuid[]) AS c (event_id, order_id) JOIN first USING (event_id)
 			WHERE p.order_id = c.order_id
 			RETURNING p.book_id, p.quantity
-		), counted AS (
-			UPDATE books.books b SET copies_sold = b.copies_sold - x.quantity
-			FROM (SELECT book_id, sum(quantity) AS quantity FROM returned GROUP BY book_id ORDER BY book_id) x
+		)`+moveCopies("returned", "-"),
+		consumer, events, orders)
+	return pgtx.Wrap("books: record cancellations", err)
+}
+
+// moveCopies ends the statements of RecordPurchases and RecordCancellations:
+// it adds (sign "+") or takes off ("-") the quantities of the rows of the
+// CTE lines (book_id, quantity) to each book's copies_sold, summed per book,
+// and copies each book's new count to its tag rows. The sums come in book
+// order, which the plan for a batch's few books (a nested loop over them)
+// follows, so two batches of the same books mostly lock their rows alike;
+// PostgreSQL does not promise it, and a deadlock is retried by the relay.
+func moveCopies(lines, sign string) string {
+	return `, counted AS (
+			UPDATE books.books b SET copies_sold = b.copies_sold ` + sign + ` x.quantity
+			FROM (SELECT book_id, sum(quantity) AS quantity FROM ` + lines + ` GROUP BY book_id ORDER BY book_id) x
 			WHERE b.id = x.book_id
 			RETURNING b.id, b.copies_sold
 		)
 		UPDATE books.book_tags t SET copies_sold = c.copies_sold
-		FROM counted c WHERE t.book_id = c.id`,
-		consumer, events, orders)
-	return pgtx.Wrap("books: record cancellations", err)
+		FROM counted c WHERE t.book_id = c.id`
 }

@@ -326,18 +326,23 @@ func TestCleanDeletesOnlyDeliveredEventsPastRetention(t *testing.T) {
 	o := newOutbox(pool, opts)
 	outbox.Subscribe(o, "sink.steady", changed, apply(pool, "sink.steady", nil))
 	outbox.Subscribe(o, "sink.broken", changed, func(context.Context, []outbox.Received[sinkEvent]) error { return errors.New("no") })
-	// Two events every consumer gets, one that broken parks.
-	publish(t, pool, o, ids(1), 1)
-	if _, err := o.Deliver(t.Context()); err != nil {
-		t.Fatal(err)
+	run(t, o)
+	// One event delivered to both consumers (broken's delivery marked by
+	// hand), then one that broken parks.
+	state := func(consumer, column string) int {
+		return count(t, pool, `SELECT count(*) FROM shop.outbox_deliveries WHERE consumer = $1 AND `+column+` IS NOT NULL`, consumer)
 	}
+	publish(t, pool, o, ids(1), 1)
+	waitFor(t, "the first event delivered and parked", 10*time.Second, func() bool {
+		return state("sink.steady", "delivered_at") == 1 && state("sink.broken", "parked_at") == 1
+	})
 	if _, err := pool.Exec(t.Context(), `UPDATE shop.outbox_deliveries SET delivered_at = now(), parked_at = NULL WHERE consumer = 'sink.broken'`); err != nil {
 		t.Fatal(err)
 	}
 	publish(t, pool, o, ids(1), 1)
-	if _, err := o.Deliver(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	waitFor(t, "the second event delivered and parked", 10*time.Second, func() bool {
+		return state("sink.steady", "delivered_at") == 2 && state("sink.broken", "parked_at") == 1
+	})
 	time.Sleep(5 * time.Millisecond)
 	n, err := o.Clean(t.Context())
 	if err != nil || n != 1 {
