@@ -30,11 +30,17 @@ import (
 type Options struct {
 	// Now is the clock; nil means time.Now. Tests move time with it.
 	Now func() time.Time
+	// Background is the pool of the context's background work: its event
+	// consumers' effects and its inbox's cleaner. The app gives it a small
+	// pool of its own, so that requests queueing for a connection of the
+	// request pool do not delay the events. nil means the request pool.
+	Background *pgxpool.Pool
 }
 
 // Module is the books context, wired.
 type Module struct {
 	store    *persistence.Store
+	events   *persistence.Store // on Options.Background
 	service  *service.Service
 	lists    *listbooks.Service
 	forOrder *infrastructure.ForOrder
@@ -47,9 +53,13 @@ func New(pool *pgxpool.Pool, opts Options) *Module {
 	if now == nil {
 		now = time.Now
 	}
-	store := persistence.NewStore(pool)
+	store, events := persistence.NewStore(pool), persistence.NewStore(pool)
+	if opts.Background != nil {
+		events = persistence.NewStore(opts.Background)
+	}
 	return &Module{
-		store: store,
+		store:  store,
+		events: events,
 		service: service.New(store, func(ctx context.Context, fix bool) (cachecheck.Report, error) {
 			return cachecheck.Check(ctx, pool, fix)
 		}, now),
@@ -86,12 +96,12 @@ func (m *Module) RegisterHandlers(b *broker.Broker) error {
 // they feed the bestsellers sort and the reviews' verified purchases. Call
 // it at wiring time, before the outbox's Verify and Run.
 func (m *Module) Subscribe(events *outbox.Outbox) {
-	infrastructure.SubscribeSales(events, m.store)
+	infrastructure.SubscribeSales(events, m.events)
 }
 
 // Inbox returns the books schema's inbox of applied events, whose Run the
 // app starts to delete old entries.
-func (m *Module) Inbox() *outbox.Inbox { return m.store.Inbox() }
+func (m *Module) Inbox() *outbox.Inbox { return m.events.Inbox() }
 
 // Migrations returns the books context's schema migrations, which the app
 // applies at start-up before it serves.

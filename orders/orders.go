@@ -49,6 +49,12 @@ type Options struct {
 	Now func() time.Time
 	// Events tune the relays of the context's outbox.
 	Events outbox.Options
+	// Background is the pool the outbox's relays, cleaner and statistics
+	// use (the events themselves are written in the orders' transactions).
+	// The app gives it a small pool of its own, so that requests queueing
+	// for a connection of the request pool do not delay the events. nil
+	// means the request pool.
+	Background *pgxpool.Pool
 }
 
 // Module is the orders context, wired.
@@ -62,7 +68,11 @@ type Module struct {
 // (so b.Verify fails until books handles it) and reads customers' delivery
 // addresses from addresses. It starts nothing and does no I/O.
 func New(pool *pgxpool.Pool, b *broker.Broker, addresses contracts.AddressProvider, opts Options) *Module {
-	events := persistence.NewOutbox(pool, opts.Events)
+	background := pool
+	if opts.Background != nil {
+		background = opts.Background
+	}
+	events := persistence.NewOutbox(background, opts.Events)
 	return &Module{
 		service: service.New(persistence.NewStore(pool, events),
 			infrastructure.NewCatalogue(b), infrastructure.NewAddressBook(addresses), opts.Now),

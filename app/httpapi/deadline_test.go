@@ -29,7 +29,8 @@ func TestRequestDeadlineEndsAWaitForTheDatabase(t *testing.T) {
 	}
 	defer pool.Close()
 	const timeout = 300 * time.Millisecond
-	metrics := httpapi.NewMetrics(pool)
+	metrics := httpapi.NewMetrics()
+	metrics.WatchPool("requests", pool)
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{
 		Log:            slog.New(slog.DiscardHandler),
 		DB:             pool,
@@ -61,8 +62,8 @@ func TestRequestDeadlineEndsAWaitForTheDatabase(t *testing.T) {
 	if took < timeout || took > timeout+time.Second {
 		t.Errorf("the 503 came after %s, want just after the %s deadline", took, timeout)
 	}
-	if series, _ := scrape(t, srv); series["bookapp_db_pool_canceled_acquires_total"] != 1 {
-		t.Errorf("bookapp_db_pool_canceled_acquires_total = %v, want 1", series["bookapp_db_pool_canceled_acquires_total"])
+	if series, _ := scrape(t, srv); series[`bookapp_db_pool_canceled_acquires_total{pool="requests"}`] != 1 {
+		t.Errorf("bookapp_db_pool_canceled_acquires_total = %v, want 1", series[`bookapp_db_pool_canceled_acquires_total{pool="requests"}`])
 	}
 	// The pool is whole again: the next request gets its connection.
 	if r := do(t, srv, "GET", "/api/users/me", token, nil); r.status != http.StatusOK {

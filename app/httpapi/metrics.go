@@ -47,9 +47,9 @@ type PoolStater interface {
 var latencyBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}
 
 // NewMetrics returns the app's metrics on a registry of their own (nothing
-// global), with the Go runtime's and the process's collectors and, unless
-// pool is nil, the connection pool's statistics.
-func NewMetrics(pool PoolStater) *Metrics {
+// global), with the Go runtime's and the process's collectors; WatchPool and
+// WatchEvents add the database's.
+func NewMetrics() *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -75,10 +75,14 @@ func NewMetrics(pool PoolStater) *Metrics {
 	m.registry.MustRegister(m.requests, m.latency, m.inFlight, m.asks,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if pool != nil {
-		m.registry.MustRegister(newPoolCollector(pool))
-	}
 	return m
+}
+
+// WatchPool adds the statistics of a connection pool to the metrics, read at
+// each scrape: bookapp_db_pool_* with the label pool="name" (the app has
+// two: "requests" and "background").
+func (m *Metrics) WatchPool(name string, pool PoolStater) {
+	m.registry.MustRegister(newPoolCollector(name, pool))
 }
 
 // Handler serves the metrics in the Prometheus text format.
@@ -187,13 +191,14 @@ type poolMetric struct {
 	value func(*pgxpool.Stat) float64
 }
 
-func newPoolCollector(pool PoolStater) *poolCollector {
+func newPoolCollector(poolName string, pool PoolStater) *poolCollector {
+	labels := prometheus.Labels{"pool": poolName}
 	metric := func(name, help string, kind prometheus.ValueType, value func(*pgxpool.Stat) float64) poolMetric {
-		return poolMetric{prometheus.NewDesc("bookapp_db_pool_"+name, help, nil, nil), kind, value}
+		return poolMetric{prometheus.NewDesc("bookapp_db_pool_"+name, help, nil, labels), kind, value}
 	}
 	gauge, counter := prometheus.GaugeValue, prometheus.CounterValue
 	return &poolCollector{pool: pool, metrics: []poolMetric{
-		metric("acquired_connections", "Connections in use by a request now.", gauge,
+		metric("acquired_connections", "Connections in use now.", gauge,
 			func(s *pgxpool.Stat) float64 { return float64(s.AcquiredConns()) }),
 		metric("idle_connections", "Open connections waiting in the pool now.", gauge,
 			func(s *pgxpool.Stat) float64 { return float64(s.IdleConns()) }),

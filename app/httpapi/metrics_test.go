@@ -25,7 +25,8 @@ import (
 // and context, times them, and reports the pool.
 func TestMetricsCountRequestsByRoute(t *testing.T) {
 	pool := testdb.New(t, users.Migrations())
-	metrics := httpapi.NewMetrics(pool)
+	metrics := httpapi.NewMetrics()
+	metrics.WatchPool("requests", pool)
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{
 		Log:     slog.New(slog.DiscardHandler),
 		DB:      pool,
@@ -58,17 +59,17 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 		`bookapp_http_requests_total{context="ops",method="GET",route="/healthz",status="200"}`:           1,
 		`bookapp_http_requests_total{context="ops",method="GET",route="unmatched",status="404"}`:          3,
 		`bookapp_http_request_duration_seconds_count{context="users",method="GET",route="/api/users/me"}`: 4,
-		`bookapp_http_requests_in_flight`: 1, // the scrape itself
-		`bookapp_db_pool_max_connections`: 10,
+		`bookapp_http_requests_in_flight`:                  1, // the scrape itself
+		`bookapp_db_pool_max_connections{pool="requests"}`: 10,
 	} {
 		if got, ok := series[s]; !ok || got != want {
 			t.Errorf("%s = %v (present %v), want %v", s, got, ok, want)
 		}
 	}
-	if n := series[`bookapp_db_pool_acquires_total`]; n < 5 {
+	if n := series[`bookapp_db_pool_acquires_total{pool="requests"}`]; n < 5 {
 		t.Errorf("bookapp_db_pool_acquires_total = %v, want at least one per database request", n)
 	}
-	if series[`bookapp_db_pool_total_connections`] < 1 {
+	if series[`bookapp_db_pool_total_connections{pool="requests"}`] < 1 {
 		t.Error("bookapp_db_pool_total_connections < 1 after database work")
 	}
 	// Latency buckets run from half a millisecond to 2.5 s.
@@ -95,7 +96,7 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 
 // Every Ask is timed by name and outcome through the broker's observer.
 func TestMetricsObserveBrokerAsks(t *testing.T) {
-	metrics := httpapi.NewMetrics(nil)
+	metrics := httpapi.NewMetrics()
 	b := broker.New(broker.WithObserver(metrics.ObserveAsk))
 	type req struct{ N int }
 	type rep struct{ N int }
@@ -173,7 +174,8 @@ func grep(text, s string) string {
 // zeros for a consumer with nothing waiting.
 func TestMetricsReportEvents(t *testing.T) {
 	pool := testdb.New(t, users.Migrations(), orders.Migrations())
-	metrics := httpapi.NewMetrics(pool)
+	metrics := httpapi.NewMetrics()
+	metrics.WatchPool("requests", pool)
 	events := orders.Outbox(pool)
 	outbox.Subscribe(events, "books.sales", orders.OrderPlacedEvent, func(context.Context, []outbox.Received[struct{}]) error { return nil })
 	outbox.Subscribe(events, "test.idle", orders.OrderCancelledEvent, func(context.Context, []outbox.Received[struct{}]) error { return nil })

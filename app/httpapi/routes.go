@@ -62,7 +62,7 @@ const DefaultRequestTimeout = 10 * time.Second
 // migrations, contexts) is done.
 func New(d Deps) http.Handler {
 	if d.Metrics == nil {
-		d.Metrics = NewMetrics(nil)
+		d.Metrics = NewMetrics()
 	}
 	if d.RequestTimeout <= 0 {
 		d.RequestTimeout = DefaultRequestTimeout

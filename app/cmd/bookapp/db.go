@@ -93,6 +93,30 @@ func openDB(ctx context.Context, cfg *config, log *slog.Logger) (*pgxpool.Pool, 
 	return pool, closeAll, nil
 }
 
+// backgroundConns is the size of the background pool: one connection for
+// the relay of each consumer of orders' outbox (one today), one for the
+// cleaners and the metrics' statistics, one spare. (The relays' listening
+// connection leaves the pool once taken.)
+const backgroundConns = 3
+
+// openBackground opens the pool of the app's background work (relaying
+// events, consuming them, cleaning up) on the request pool's database and
+// settings, but with connections of its own: when requests queue for the
+// request pool's connections, as they do under load by design, a relay that
+// queued with them would wait for a connection three times a round, and
+// measured under the load scenario that tripled the events' commit-to-effect
+// latency (docs/performance.md).
+func openBackground(ctx context.Context, requests *pgxpool.Pool) (*pgxpool.Pool, error) {
+	cfg := requests.Config()
+	cfg.MaxConns = backgroundConns
+	cfg.MinConns = 0
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open the background pool: %w", err)
+	}
+	return pool, nil
+}
+
 // waitForDB pings until the database answers or wait has passed.
 func waitForDB(ctx context.Context, pool *pgxpool.Pool, wait time.Duration, log *slog.Logger) error {
 	deadline := time.Now().Add(wait)

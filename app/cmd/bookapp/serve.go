@@ -120,19 +120,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return failed(err)
 	}
 	defer closeDB()
-	metrics := httpapi.NewMetrics(pool)
+	bg, err := openBackground(ctx, pool)
+	if err != nil {
+		return failed(err)
+	}
+	defer bg.Close()
+	metrics := httpapi.NewMetrics()
+	metrics.WatchPool("requests", pool)
+	metrics.WatchPool("background", bg)
 	if err := migrateAll(ctx, pool, log); err != nil {
 		return failed(err)
 	}
 	usersModule := users.New(pool, users.Options{TokenTTL: cfg.tokenTTL})
-	booksModule := books.New(pool, books.Options{})
+	booksModule := books.New(pool, books.Options{Background: bg})
 	if err := ensureAdmin(ctx, usersModule, &cfg, getenv, stderr, log); err != nil {
 		return failed(err)
 	}
 	// The contexts meet only here: orders asks books through the broker and
 	// users through the address contract, and books consumes orders' events.
 	b := broker.New(broker.WithObserver(metrics.ObserveAsk))
-	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{Events: outbox.Options{Log: log, Lease: cfg.eventsLease}})
+	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{Background: bg, Events: outbox.Options{Log: log, Lease: cfg.eventsLease}})
 	booksModule.Subscribe(ordersModule.Events())
 	if err := verifyEvents(ordersModule.Events()); err != nil {
 		return failed(err)
