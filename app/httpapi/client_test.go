@@ -44,37 +44,53 @@ func newServerAt(t testing.TB, now func() time.Time) (*httptest.Server, *pgxpool
 }
 
 // newServerOn is newServerAt over pool, whose database holds every
-// context's migrations.
+// context's migrations, with orders' events relayed as serve relays them.
 func newServerOn(t testing.TB, pool *pgxpool.Pool, now func() time.Time) *httptest.Server {
 	t.Helper()
+	a := wireApp(t, pool, now)
+	a.relay(t)
+	return a.srv
+}
+
+// testApp is the app wired as serve wires it, over a test database.
+type testApp struct {
+	srv        *httptest.Server
+	pool       *pgxpool.Pool // the request pool
+	background *pgxpool.Pool // the background pool, three connections, as serve's
+	events     *outbox.Outbox
+}
+
+// wireApp wires the contexts over pool as serve does (orders asks books
+// through a verified broker and users through the address contract, books
+// consumes orders' events, background work on a pool of its own) and serves
+// the real router; the relays do not run until relay is called.
+func wireApp(t testing.TB, pool *pgxpool.Pool, now func() time.Time) *testApp {
+	t.Helper()
+	cfg := pool.Config()
+	cfg.MaxConns = 3
+	background, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("background pool: %v", err)
+	}
+	t.Cleanup(background.Close)
 	usersModule := users.New(pool, users.Options{PasswordHashing: cheapHashing})
 	if err := usersModule.EnsureAdmin(context.Background(), adminEmail, password, "Ada Admin"); err != nil {
 		t.Fatalf("EnsureAdmin: %v", err)
 	}
-	booksModule := books.New(pool, books.Options{})
+	booksModule := books.New(pool, books.Options{Background: background})
 	b := broker.New()
 	if err := booksModule.RegisterHandlers(b); err != nil {
 		t.Fatalf("books.RegisterHandlers: %v", err)
 	}
-	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{Now: now,
+	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{Now: now, Background: background,
 		Events: outbox.Options{Log: slog.New(slog.DiscardHandler)}})
 	if err := b.Verify(); err != nil {
 		t.Fatalf("broker.Verify: %v", err)
 	}
-	// Books consumes orders' events, relayed as serve relays them.
 	booksModule.Subscribe(ordersModule.Events())
 	if err := ordersModule.Events().Verify(); err != nil {
 		t.Fatalf("outbox.Verify: %v", err)
 	}
-	ctx, stopRelays := context.WithCancel(context.Background())
-	relayed := make(chan error, 1)
-	go func() { relayed <- ordersModule.Events().Run(ctx) }()
-	t.Cleanup(func() {
-		stopRelays()
-		if err := <-relayed; err != nil {
-			t.Errorf("relays: %v", err)
-		}
-	})
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{
 		Log:    slog.New(slog.DiscardHandler),
 		DB:     pool,
@@ -83,7 +99,20 @@ func newServerOn(t testing.TB, pool *pgxpool.Pool, now func() time.Time) *httpte
 		Orders: ordersModule,
 	}))
 	t.Cleanup(srv.Close)
-	return srv
+	return &testApp{srv: srv, pool: pool, background: background, events: ordersModule.Events()}
+}
+
+// relay runs orders' relays until the test ends.
+func (a *testApp) relay(t testing.TB) {
+	ctx, stopRelays := context.WithCancel(context.Background())
+	relayed := make(chan error, 1)
+	go func() { relayed <- a.events.Run(ctx) }()
+	t.Cleanup(func() {
+		stopRelays()
+		if err := <-relayed; err != nil {
+			t.Errorf("relays: %v", err)
+		}
+	})
 }
 
 // adminEmail is the administrator every test server has; it signs in with

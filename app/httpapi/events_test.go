@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,6 +10,12 @@ import (
 	"time"
 
 	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"example.com/bookapp/books"
+	"example.com/bookapp/devtools/testdb"
+	"example.com/bookapp/orders"
+	"example.com/bookapp/users"
 )
 
 // eventually polls check until it returns "" (nothing wrong) or 10 s pass,
@@ -153,4 +160,45 @@ func TestConcurrentOrdersAndCancellationsKeepSoldCountsExact(t *testing.T) {
 	if n := s.count(t, `SELECT count(*) FROM books.inbox`); n != customers*ordersEach+customers*((ordersEach+2)/3) {
 		t.Errorf("%d events in books' inbox, want one per order placed and one per cancellation", n)
 	}
+}
+
+// Background work has connections of its own: with every connection of the
+// request pool taken (as requests take them under load), an order's event
+// still reaches books. Were the relays or books' consumer on the request
+// pool, the event would wait until a connection came free.
+func TestEventsFlowWhileRequestsHoldEveryConnection(t *testing.T) {
+	t.Parallel()
+	a := wireApp(t, testdb.New(t, users.Migrations(), books.Migrations(), orders.Migrations()), func() time.Time { return orderNow })
+	s := &orderShop{srv: a.srv, pool: a.pool, admin: login(t, a.srv, adminEmail)}
+	book := s.addBook(t, "Alpha", 10)
+	s.place(t, s.customer(t, true), orderBody(book, 2)) // its event waits: no relay runs yet
+
+	ctx := context.Background()
+	var held []*pgxpool.Conn
+	for range a.pool.Config().MaxConns {
+		c, err := a.pool.Acquire(ctx)
+		if err != nil {
+			t.Fatalf("acquire: %v", err)
+		}
+		held = append(held, c)
+	}
+	defer func() {
+		for _, c := range held {
+			c.Release()
+		}
+	}()
+	if n := a.pool.Stat().IdleConns(); n != 0 {
+		t.Fatalf("%d request connections still idle", n)
+	}
+	a.relay(t)
+	eventually(t, func() string {
+		var sold int
+		if err := a.background.QueryRow(ctx, "SELECT copies_sold FROM books.books WHERE id = $1", book).Scan(&sold); err != nil {
+			return err.Error()
+		}
+		if sold != 2 {
+			return fmt.Sprintf("copies sold %d, want 2", sold)
+		}
+		return ""
+	})
 }
