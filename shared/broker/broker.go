@@ -19,6 +19,7 @@ import (
 // number of goroutines.
 type Broker struct {
 	observe Observer
+	remote  Remote // nil: every handler is in this process
 
 	// handlers is a copy-on-write map from name to handler: Ask reads it
 	// without locking; Handle replaces it under mu.
@@ -89,7 +90,7 @@ func Handle[Req, Rep any](b *Broker, name string, h func(ctx context.Context, re
 	case repT.Kind() != reflect.Struct:
 		return fmt.Errorf("broker: Handle %q: reply type %v is not a struct", name, repT)
 	}
-	hd := &handler{name: name, req: reqT, rep: repT, fn: h, call: newCall(name, h)}
+	hd := &handler{name: name, req: reqT, rep: repT, fn: h, call: newCall(name, h), serve: newServe(name, h)}
 
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -140,11 +141,19 @@ func Expect[Req, Rep any](b *Broker, name string) *Asker[Req, Rep] {
 // that a broken contract stops the app before it serves anyone.
 //
 // Verify also compiles each expected route, so that no Ask pays for it.
-func (b *Broker) Verify() error {
+// With a Remote (WithRemote), a name without a handler here is checked
+// against the handler the remote describes, which may wait for one to
+// answer: call VerifyContext with a deadline instead.
+func (b *Broker) Verify() error { return b.VerifyContext(context.Background()) }
+
+// VerifyContext is Verify, waiting for remote handlers until ctx is done.
+func (b *Broker) VerifyContext(ctx context.Context) error {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	handlers := *b.handlers.Load()
-	var errs []error
+	var (
+		errs   []error
+		remote []expectation
+	)
 	type seenKey struct {
 		name string
 		key  any
@@ -157,13 +166,20 @@ func (b *Broker) Verify() error {
 		}
 		seen[k] = true
 		h := handlers[x.name]
-		if h == nil {
+		switch {
+		case h == nil && b.remote != nil:
+			remote = append(remote, x)
+		case h == nil:
 			errs = append(errs, fmt.Errorf("%w for %q (expected as Ask[%v, %v] at %s)", ErrNoHandler, x.name, x.req, x.rep, x.at))
-			continue
+		default:
+			if r := b.routeLocked(h, x.key, x.req, x.rep); r.err != nil {
+				errs = append(errs, r.err)
+			}
 		}
-		if r := b.routeLocked(h, x.key, x.req, x.rep); r.err != nil {
-			errs = append(errs, r.err)
-		}
+	}
+	b.mu.Unlock()
+	for _, x := range remote { // without the lock: a remote takes its time
+		errs = append(errs, b.verifyRemote(ctx, x))
 	}
 	return errors.Join(errs...)
 }
@@ -194,6 +210,9 @@ func ask[Req, Rep any](ctx context.Context, b *Broker, name string, req Req) (Re
 		return *new(Rep), err
 	}
 	r, err := lookup[Req, Rep](b, name)
+	if r == nil && b.remote != nil {
+		return askRemote[Req, Rep](ctx, b, name, req)
+	}
 	if err != nil {
 		return *new(Rep), err
 	}
@@ -232,6 +251,9 @@ func (a *Asker[Req, Rep]) ask(ctx context.Context, req Req) (Rep, error) {
 	r := a.route.Load()
 	if r == nil {
 		found, err := lookup[Req, Rep](a.b, a.name)
+		if found == nil && a.b.remote != nil {
+			return askRemote[Req, Rep](ctx, a.b, a.name, req) // in another process
+		}
 		if found == nil {
 			return *new(Rep), err // no handler yet: look again next time
 		}

@@ -13,9 +13,10 @@ import (
 // handler is a registered provider.
 type handler struct {
 	name     string
-	req, rep reflect.Type // the provider's request and reply types
-	fn       any          // the func(context.Context, Req) (Rep, error) registered
-	call     callFunc     // fn with its types erased, for askers whose types differ
+	req, rep reflect.Type                                  // the provider's request and reply types
+	fn       any                                           // the func(context.Context, Req) (Rep, error) registered
+	call     callFunc                                      // fn with its types erased, for askers whose types differ
+	serve    func(context.Context, []byte) ([]byte, error) // fn on JSON, for other processes (Serve)
 
 	// routes holds one compiled route per pair of asker types seen so far:
 	// copy-on-write, read without locking, appended under Broker.mu.
