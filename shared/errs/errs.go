@@ -65,10 +65,24 @@ func (e *Error) Error() string { return e.Message }
 // Unwrap makes errors.Is(err, e.Kind) hold.
 func (e *Error) Unwrap() error { return e.Kind }
 
+// kinds are the kinds, in the order KindOf tries them.
+var kinds = []error{Invalid, Unauthenticated, Forbidden, NotFound, Conflict, RuleBroken, TooManyRequests, Unavailable}
+
 // KindOf returns the kind err wraps, or nil for an unexpected error.
 func KindOf(err error) error {
-	for _, k := range []error{Invalid, Unauthenticated, Forbidden, NotFound, Conflict, RuleBroken, TooManyRequests, Unavailable} {
+	for _, k := range kinds {
 		if errors.Is(err, k) {
+			return k
+		}
+	}
+	return nil
+}
+
+// KindNamed returns the kind whose text is name ("not found"), or nil: how
+// an error's kind is read back after it crossed a process boundary as text.
+func KindNamed(name string) error {
+	for _, k := range kinds {
+		if k.Error() == name {
 			return k
 		}
 	}

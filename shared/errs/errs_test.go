@@ -47,3 +47,14 @@ func TestWithFields(t *testing.T) {
 		t.Error("FieldsOf of an error without fields is not nil")
 	}
 }
+
+func TestKindNamed(t *testing.T) {
+	for _, k := range []error{errs.Invalid, errs.NotFound, errs.RuleBroken, errs.Unavailable} {
+		if got := errs.KindNamed(k.Error()); got != k {
+			t.Errorf("KindNamed(%q) = %v, want the kind itself", k.Error(), got)
+		}
+	}
+	if got := errs.KindNamed("boom"); got != nil {
+		t.Errorf("KindNamed(boom) = %v, want nil", got)
+	}
+}
