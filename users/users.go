@@ -3,7 +3,7 @@
 // context's layers over a database pool and hands the app what every
 // context's setup package hands it — the schema's migrations (Migrations),
 // the HTTP routes (Routes) and their part of the OpenAPI document (OpenAPI),
-// the broker handlers (RegisterHandlers: none yet) — and what only users
+// the broker handlers (RegisterHandlers) — and what only users
 // has: the bearer-token check of the app's authentication middleware
 // (Authenticator), the implementation of the shared address contract for
 // orders (AddressProvider) and the administrator bootstrap. It is the top
@@ -94,11 +94,37 @@ func (m *Module) Routes(mux web.Mux, log *slog.Logger) {
 	httpapi.Pages(mux, log, m.service)
 }
 
-// RegisterHandlers registers the context's broker handlers with b. Users
-// answers orders through the address contract, not the broker, so it
-// registers none; the method is here so that every context is wired the
-// same way.
-func (m *Module) RegisterHandlers(*broker.Broker) error { return nil }
+// RegisterHandlers registers the context's broker handlers with b: the
+// sign-in check and the delivery address, under infrastructure.Authenticate
+// and infrastructure.DeliveryAddress, for processes that do not run users
+// (in one process, the app hands over Authenticator and AddressProvider
+// instead).
+func (m *Module) RegisterHandlers(b *broker.Broker) error {
+	return infrastructure.RegisterRemote(b, m.service, m.addresses)
+}
+
+// Remote callers: how long, and how many, a process without the users
+// context keeps the callers it learnt from users. A sign-out (or an expiry)
+// takes effect there within RemoteSessionTTL.
+const (
+	RemoteSessionTTL   = 5 * time.Second
+	RemoteSessionLimit = 10_000
+)
+
+// RemoteAuthenticator resolves bearer tokens and session cookies by asking
+// the users context over b, for a process that does not run it; it keeps
+// each caller for RemoteSessionTTL. Call it at wiring time (it declares the
+// name it asks, for b's Verify).
+func RemoteAuthenticator(b *broker.Broker) web.Authenticator {
+	return infrastructure.NewRemoteAuthenticator(b, RemoteSessionTTL, RemoteSessionLimit, time.Now)
+}
+
+// RemoteAddressProvider is the address contract for a process that does not
+// run users: it asks the users context over b, and answers
+// contracts.ErrNoAddress as AddressProvider does. Call it at wiring time.
+func RemoteAddressProvider(b *broker.Broker) contracts.AddressProvider {
+	return infrastructure.NewRemoteAddresses(b)
+}
 
 // Authenticator resolves bearer tokens to callers, for the app's
 // web.Authenticate middleware.
