@@ -35,12 +35,15 @@ type Deps struct {
 	Log *slog.Logger
 	DB  Pinger
 	// Users, Books and Orders are the contexts, wired; each mounts its own
-	// routes, and Users resolves the bearer tokens of every request. A nil
-	// context is not mounted (tests that need only some leave the others
-	// out).
+	// routes. A nil context is not mounted: a process that runs only some
+	// (serve -contexts), or a test that needs only some.
 	Users  *users.Module
 	Books  *books.Module
 	Orders *orders.Module
+	// Authenticator resolves the bearer token or session cookie of every
+	// request; nil means Users' (a process without users passes
+	// users.RemoteAuthenticator). With neither, no context is mounted.
+	Authenticator web.Authenticator
 
 	// Metrics counts and times every request and serves GET /metrics; nil
 	// gives the API metrics of its own, without pool statistics.
@@ -70,7 +73,11 @@ func New(d Deps) http.Handler {
 	r := newRouter(d.Log, d.Metrics, d.RequestTimeout)
 	r.Get("/readyz", readyz(d.DB))
 	r.Method(http.MethodGet, "/metrics", d.Metrics.Handler())
-	if d.Users == nil {
+	authn := d.Authenticator
+	if authn == nil && d.Users != nil {
+		authn = d.Users.Authenticator()
+	}
+	if authn == nil {
 		return r
 	}
 	r.Group(func(r chi.Router) {
@@ -86,8 +93,10 @@ func New(d Deps) http.Handler {
 		if d.SecureCookies {
 			r.Use(web.SecureCookies)
 		}
-		r.Use(web.Authenticate(d.Users.Authenticator(), writeError(d.Log)))
-		d.Users.Routes(r, d.Log)
+		r.Use(web.Authenticate(authn, writeError(d.Log)))
+		if d.Users != nil {
+			d.Users.Routes(r, d.Log)
+		}
 		if d.Books != nil {
 			d.Books.Routes(r, d.Log)
 		}

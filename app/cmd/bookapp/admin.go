@@ -34,7 +34,7 @@ func ensureAdmin(ctx context.Context, m *users.Module, cfg *config, getenv func(
 		log.Info("admin ensured", slog.String("email", strings.ToLower(getenv("BOOKAPP_ADMIN_EMAIL"))))
 		return nil
 	}
-	if cfg.databaseURL != "" {
+	if cfg.databaseURLOf("users") != "" {
 		return nil
 	}
 	password, err := devAdminPassword(cfg.devData)

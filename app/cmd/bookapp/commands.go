@@ -22,12 +22,12 @@ func migrateCmd(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	log := cfg.logger(stdout)
-	pool, closeDB, err := openDB(ctx, &cfg, log)
+	dbs, err := openMigrated(ctx, &cfg, contextNames, log)
 	if err != nil {
 		return err
 	}
-	defer closeDB()
-	return migrateAll(ctx, pool, log)
+	dbs.closeAll()
+	return nil
 }
 
 // versionCmd prints the module version and VCS revision the binary was built

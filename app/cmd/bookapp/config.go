@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 )
@@ -13,6 +14,9 @@ import (
 // override them.
 type config struct {
 	databaseURL     string
+	contextURLs     map[string]string // BOOKAPP_<CONTEXT>_DATABASE_URL
+	contexts        []string          // the contexts serve runs, in contextNames' order
+	natsURL         string
 	devData         string
 	addr            string
 	logLevel        slog.Level
@@ -28,7 +32,11 @@ type config struct {
 // environment's values as defaults. Call cfg.check after fs.Parse.
 func (cfg *config) flags(fs *flag.FlagSet, getenv func(string) string) *string {
 	fs.StringVar(&cfg.databaseURL, "database-url", getenv("DATABASE_URL"),
-		"PostgreSQL connection URL (env DATABASE_URL); empty: start a development cluster in -dev-data")
+		"PostgreSQL connection URL of every context without one of its own (env DATABASE_URL; a context's own: env BOOKAPP_BOOKS_DATABASE_URL, BOOKAPP_ORDERS_DATABASE_URL, BOOKAPP_USERS_DATABASE_URL); empty: start a development cluster in -dev-data")
+	cfg.contextURLs = make(map[string]string)
+	for _, c := range contextNames {
+		cfg.contextURLs[c] = strings.TrimSpace(getenv("BOOKAPP_" + strings.ToUpper(c) + "_DATABASE_URL"))
+	}
 	fs.StringVar(&cfg.devData, "dev-data", envOr(getenv, "BOOKAPP_DEV_DATA", ".devdata"),
 		"directory of the development PostgreSQL cluster used without a database URL (env BOOKAPP_DEV_DATA)")
 	fs.DurationVar(&cfg.dbWait, "db-wait", 30*time.Second,
@@ -37,6 +45,41 @@ func (cfg *config) flags(fs *flag.FlagSet, getenv func(string) string) *string {
 	fs.StringVar(level, "log-level", envOr(getenv, "BOOKAPP_LOG_LEVEL", "info"),
 		"log level: debug, info, warn or error (env BOOKAPP_LOG_LEVEL)")
 	return level
+}
+
+// databaseURLOf returns the database URL of the context name: its own, else
+// the shared one; "" means the development cluster.
+func (cfg *config) databaseURLOf(name string) string {
+	if u := cfg.contextURLs[name]; u != "" {
+		return u
+	}
+	return cfg.databaseURL
+}
+
+// parseContexts reads a comma-separated list of contexts, "books,orders",
+// into contextNames' order.
+func parseContexts(list string) ([]string, error) {
+	want := make(map[string]bool)
+	for _, c := range strings.Split(list, ",") {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if !slices.Contains(contextNames, c) {
+			return nil, usageError{fmt.Sprintf("invalid -contexts: no context %q (the contexts: %s)", c, strings.Join(contextNames, ", "))}
+		}
+		want[c] = true
+	}
+	var out []string
+	for _, c := range contextNames {
+		if want[c] {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil, usageError{"invalid -contexts: name at least one of " + strings.Join(contextNames, ", ")}
+	}
+	return out, nil
 }
 
 // check validates what flags could not.

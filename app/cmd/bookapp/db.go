@@ -21,45 +21,149 @@ import (
 // devDatabase is the database bookapp uses inside its development cluster.
 const devDatabase = "bookapp"
 
-// migrations lists every context's migrations, in the order they are applied.
-// Contexts share no tables, so the order only makes logs predictable.
-func migrations() []migrate.Source {
-	return []migrate.Source{users.Migrations(), books.Migrations(), orders.Migrations()}
+// contextNames are the bounded contexts, in the order serve wires them and
+// migrate applies their migrations (they share no tables, so the order only
+// makes logs predictable).
+var contextNames = []string{"users", "books", "orders"}
+
+// migrationsOf returns the migrations of the context name.
+func migrationsOf(name string) migrate.Source {
+	switch name {
+	case "users":
+		return users.Migrations()
+	case "books":
+		return books.Migrations()
+	}
+	return orders.Migrations()
 }
 
-// openDB returns a pool on the configured database, or, without a database URL,
-// on a development cluster that it starts in cfg.devData. The returned close
-// function closes the pool and stops that cluster.
-func openDB(ctx context.Context, cfg *config, log *slog.Logger) (*pgxpool.Pool, func(), error) {
-	url := cfg.databaseURL
-	stopCluster := func() {}
-	if url == "" {
-		start := time.Now()
-		cluster, err := pglocal.Start(ctx, pglocal.Options{Dir: cfg.devData, Persistent: true})
-		if err != nil {
-			return nil, nil, fmt.Errorf("no DATABASE_URL, and the development cluster did not start: %w", err)
+// databases are the pools of the contexts a command works with: one per
+// database, shared by the contexts whose URLs are the same.
+type databases struct {
+	byContext map[string]*pgxpool.Pool
+	pools     []*pgxpool.Pool
+	names     []string // of each pool: the contexts on it, "books,orders"
+	close     func()
+}
+
+// pool returns the pool of the context name.
+func (d *databases) pool(name string) *pgxpool.Pool { return d.byContext[name] }
+
+// Ping pings every database, for /readyz.
+func (d *databases) Ping(ctx context.Context) error {
+	for _, p := range d.pools {
+		if err := p.Ping(ctx); err != nil {
+			return err
 		}
-		stopCluster = func() {
-			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			if err := cluster.Stop(sctx); err != nil {
-				log.Error("stop development cluster", slog.Any("err", err))
-				return
-			}
-			log.Info("development cluster stopped", slog.String("dir", cfg.devData))
-		}
-		if err := createDatabase(ctx, cluster.URL("postgres"), devDatabase); err != nil {
-			stopCluster()
-			return nil, nil, err
-		}
-		url = cluster.URL(devDatabase)
-		log.Info("development cluster started", slog.String("dir", cfg.devData),
-			slog.String("url", url), slog.Duration("took", time.Since(start)))
 	}
+	return nil
+}
+
+// Reset resets every pool (a retry after a connection ended under a read).
+func (d *databases) Reset() {
+	for _, p := range d.pools {
+		p.Reset()
+	}
+}
+
+// openDatabases opens a pool on the database of each of the contexts
+// (BOOKAPP_<CONTEXT>_DATABASE_URL, else DATABASE_URL), waiting for each to
+// answer. A context with no URL at all uses the development cluster in
+// cfg.devData, which it starts (one cluster, one database, for all of them).
+// close closes the pools and stops the cluster.
+func openDatabases(ctx context.Context, cfg *config, contexts []string, log *slog.Logger) (*databases, error) {
+	d := &databases{byContext: make(map[string]*pgxpool.Pool), close: func() {}}
+	urls := make(map[string]string, len(contexts))
+	var onDev []string
+	for _, c := range contexts {
+		if urls[c] = cfg.databaseURLOf(c); urls[c] == "" {
+			onDev = append(onDev, c)
+		}
+	}
+	if len(onDev) > 0 {
+		url, stop, err := startDevCluster(ctx, cfg, log)
+		if err != nil {
+			return nil, err
+		}
+		d.close = stop
+		for _, c := range onDev {
+			urls[c] = url
+		}
+	}
+	byURL := make(map[string]int) // url -> index in d.pools
+	for _, c := range contexts {
+		if i, ok := byURL[urls[c]]; ok {
+			d.byContext[c] = d.pools[i]
+			d.names[i] += "," + c
+			continue
+		}
+		pool, err := openPool(ctx, cfg, urls[c], log)
+		if err != nil {
+			d.closeAll()
+			return nil, fmt.Errorf("the %s context's database: %w", c, err)
+		}
+		byURL[urls[c]] = len(d.pools)
+		d.byContext[c] = pool
+		d.pools = append(d.pools, pool)
+		d.names = append(d.names, c)
+	}
+	return d, nil
+}
+
+// openMigrated is openDatabases, then migrateAll on the same contexts.
+func openMigrated(ctx context.Context, cfg *config, contexts []string, log *slog.Logger) (*databases, error) {
+	dbs, err := openDatabases(ctx, cfg, contexts, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrateAll(ctx, dbs, contexts, log); err != nil {
+		dbs.closeAll()
+		return nil, err
+	}
+	return dbs, nil
+}
+
+// closeAll closes the pools and stops the development cluster if one was
+// started.
+func (d *databases) closeAll() {
+	for _, p := range d.pools {
+		p.Close()
+	}
+	d.close()
+}
+
+// startDevCluster starts the development cluster in cfg.devData, creates
+// its database, and returns its URL and how to stop it.
+func startDevCluster(ctx context.Context, cfg *config, log *slog.Logger) (string, func(), error) {
+	start := time.Now()
+	cluster, err := pglocal.Start(ctx, pglocal.Options{Dir: cfg.devData, Persistent: true})
+	if err != nil {
+		return "", nil, fmt.Errorf("no database URL, and the development cluster did not start: %w", err)
+	}
+	stop := func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := cluster.Stop(sctx); err != nil {
+			log.Error("stop development cluster", slog.Any("err", err))
+			return
+		}
+		log.Info("development cluster stopped", slog.String("dir", cfg.devData))
+	}
+	if err := createDatabase(ctx, cluster.URL("postgres"), devDatabase); err != nil {
+		stop()
+		return "", nil, err
+	}
+	url := cluster.URL(devDatabase)
+	log.Info("development cluster started", slog.String("dir", cfg.devData),
+		slog.String("url", url), slog.Duration("took", time.Since(start)))
+	return url, stop, nil
+}
+
+// openPool returns a pool on the database at url once it answers.
+func openPool(ctx context.Context, cfg *config, url string, log *slog.Logger) (*pgxpool.Pool, error) {
 	pcfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		stopCluster()
-		return nil, nil, usageError{fmt.Sprintf("invalid database URL: %v", err)} // pgx masks the password
+		return nil, usageError{fmt.Sprintf("invalid database URL: %v", err)} // pgx masks the password
 	}
 	// While the database is away, requests must fail fast (503) rather than
 	// wait for TCP to give up: a connection attempt gets a second (a
@@ -82,15 +186,13 @@ func openDB(ctx context.Context, cfg *config, log *slog.Logger) (*pgxpool.Pool, 
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
-		stopCluster()
-		return nil, nil, fmt.Errorf("open database pool: %w", err)
+		return nil, fmt.Errorf("open database pool: %w", err)
 	}
-	closeAll := func() { pool.Close(); stopCluster() }
 	if err := waitForDB(ctx, pool, cfg.dbWait, log); err != nil {
-		closeAll()
-		return nil, nil, err
+		pool.Close()
+		return nil, err
 	}
-	return pool, closeAll, nil
+	return pool, nil
 }
 
 // backgroundConns is the size of the background pool: one connection for
@@ -165,17 +267,22 @@ func createDatabase(ctx context.Context, adminURL, name string) error {
 	return nil
 }
 
-// migrateAll applies every context's pending migrations and logs each one.
-func migrateAll(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
+// migrateAll applies the pending migrations of each of the contexts on its
+// database and logs each one.
+func migrateAll(ctx context.Context, dbs *databases, contexts []string, log *slog.Logger) error {
 	start := time.Now()
-	applied, err := migrate.Up(ctx, pool, migrations()...)
-	for _, a := range applied {
-		log.Info("migration applied", slog.String("schema", a.Schema), slog.String("file", a.Name),
-			slog.Duration("took", a.Duration))
+	n := 0
+	for _, c := range contexts {
+		applied, err := migrate.Up(ctx, dbs.pool(c), migrationsOf(c))
+		for _, a := range applied {
+			log.Info("migration applied", slog.String("schema", a.Schema), slog.String("file", a.Name),
+				slog.Duration("took", a.Duration))
+		}
+		if err != nil {
+			return err
+		}
+		n += len(applied)
 	}
-	if err != nil {
-		return err
-	}
-	log.Info("migrations up to date", slog.Int("applied", len(applied)), slog.Duration("took", time.Since(start)))
+	log.Info("migrations up to date", slog.Int("applied", n), slog.Duration("took", time.Since(start)))
 	return nil
 }

@@ -71,14 +71,12 @@ Commands:
 		return err
 	}
 	log := cfg.logger(stderr) // stdout is for the report
-	pool, closeDB, err := openDB(ctx, &cfg, log)
+	dbs, err := openMigrated(ctx, &cfg, []string{"orders"}, log)
 	if err != nil {
 		return err
 	}
-	defer closeDB()
-	if err := migrateAll(ctx, pool, log); err != nil {
-		return err
-	}
+	defer dbs.closeAll()
+	pool := dbs.pool("orders")
 	events := orders.Outbox(pool)
 	if cmd == "retry" {
 		n, err := events.Retry(ctx, id, *consumer)

@@ -27,7 +27,8 @@ func testInstancesStartTogether(t *testing.T, bin string) {
 	t.Logf("%d instances ready %s after the first was started", instances, time.Since(start))
 
 	files, applied := 0, 0
-	for _, src := range migrations() {
+	for _, c := range contextNames {
+		src := migrationsOf(c)
 		files += len(src.Files)
 		rows := countRows(t, url, "SELECT count(*) FROM "+src.Schema+".schema_migrations")
 		versions := countRows(t, url, "SELECT count(DISTINCT version) FROM "+src.Schema+".schema_migrations")

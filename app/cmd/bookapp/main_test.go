@@ -154,7 +154,8 @@ func TestServeHealthReadinessAndShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	for _, src := range migrations() {
+	for _, c := range contextNames {
+		src := migrationsOf(c)
 		var n int
 		if err := pool.QueryRow(context.Background(), "SELECT count(*) FROM "+src.Schema+".schema_migrations").Scan(&n); err != nil {
 			t.Fatal(err)

@@ -42,14 +42,12 @@ are already N or more. Pending migrations are applied first.
 		return usageError{fmt.Sprintf("-books %d: the catalogue needs at least 1 book", *n)}
 	}
 	log := cfg.logger(stderr) // stdout is for the progress and the result
-	pool, closeDB, err := openDB(ctx, &cfg, log)
+	dbs, err := openMigrated(ctx, &cfg, []string{"books"}, log)
 	if err != nil {
 		return err
 	}
-	defer closeDB()
-	if err := migrateAll(ctx, pool, log); err != nil {
-		return err
-	}
+	defer dbs.closeAll()
+	pool := dbs.pool("books")
 
 	p := newProgress(stdout, time.Now)
 	res, err := books.Seed(ctx, pool, books.SeedOptions{Books: *n, IfEmpty: *ifEmpty, Progress: p.update})
@@ -182,14 +180,12 @@ func checkCacheCmd(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	log := cfg.logger(stderr) // stdout is for the report
-	pool, closeDB, err := openDB(ctx, &cfg, log)
+	dbs, err := openMigrated(ctx, &cfg, []string{"books"}, log)
 	if err != nil {
 		return err
 	}
-	defer closeDB()
-	if err := migrateAll(ctx, pool, log); err != nil {
-		return err
-	}
+	defer dbs.closeAll()
+	pool := dbs.pool("books")
 	rep, err := books.CheckCache(ctx, pool, *fix)
 	if err != nil {
 		return err

@@ -9,16 +9,21 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"example.com/bookapp/app/bus"
 	"example.com/bookapp/app/httpapi"
 	"example.com/bookapp/books"
 	"example.com/bookapp/orders"
 	"example.com/bookapp/shared/broker"
+	"example.com/bookapp/shared/contracts"
 	"example.com/bookapp/shared/outbox"
 	"example.com/bookapp/users"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // serve listens first, so /healthz answers and /readyz says 503 while the
@@ -42,9 +47,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		"how long a relay may hold an event it is delivering before another instance takes it over, as after a crash (env BOOKAPP_EVENTS_LEASE)")
 	fs.BoolVar(&cfg.secureCookies, "secure-cookies", getenv("BOOKAPP_SECURE_COOKIES") == "true",
 		"mark the session cookie Secure (__Host-session) on every request, behind a proxy that terminates TLS (env BOOKAPP_SECURE_COOKIES=true)")
+	contexts := fs.String("contexts", envOr(getenv, "BOOKAPP_CONTEXTS", "books,orders,users"),
+		"the bounded contexts this process runs, comma-separated; the others are reached over NATS (env BOOKAPP_CONTEXTS)")
+	fs.StringVar(&cfg.natsURL, "nats-url", getenv("BOOKAPP_NATS_URL"),
+		"NATS server URL: asks for contexts that this process does not run go over it (env BOOKAPP_NATS_URL)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	parsed, err := parseContexts(*contexts)
+	if err != nil {
+		return err
+	}
+	cfg.contexts = parsed
 	if v := getenv("BOOKAPP_SECURE_COOKIES"); v != "" && v != "true" && v != "false" {
 		return usageError{fmt.Sprintf("invalid BOOKAPP_SECURE_COOKIES %q: want true or false", v)}
 	}
@@ -115,58 +129,118 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		return errors.Join(err, stop())
 	}
-	pool, closeDB, err := openDB(ctx, &cfg, log)
+	dbs, err := openDatabases(ctx, &cfg, cfg.contexts, log)
 	if err != nil {
 		return failed(err)
 	}
-	defer closeDB()
-	bg, err := openBackground(ctx, pool)
-	if err != nil {
-		return failed(err)
-	}
-	defer bg.Close()
+	defer dbs.closeAll()
 	metrics := httpapi.NewMetrics()
-	metrics.WatchPool("requests", pool)
-	metrics.WatchPool("background", bg)
-	if err := migrateAll(ctx, pool, log); err != nil {
+	background := make(map[string]*pgxpool.Pool, len(cfg.contexts)) // by context
+	for i, pool := range dbs.pools {
+		bg, err := openBackground(ctx, pool)
+		if err != nil {
+			return failed(err)
+		}
+		defer bg.Close()
+		requests, backgroundName := "requests", "background"
+		if len(dbs.pools) > 1 {
+			requests, backgroundName = dbs.names[i]+" requests", dbs.names[i]+" background"
+		}
+		metrics.WatchPool(requests, pool)
+		metrics.WatchPool(backgroundName, bg)
+		for _, c := range strings.Split(dbs.names[i], ",") {
+			background[c] = bg
+		}
+	}
+	if err := migrateAll(ctx, dbs, cfg.contexts, log); err != nil {
 		return failed(err)
 	}
-	usersModule := users.New(pool, users.Options{TokenTTL: cfg.tokenTTL})
-	booksModule := books.New(pool, books.Options{Background: bg})
-	if err := ensureAdmin(ctx, usersModule, &cfg, getenv, stderr, log); err != nil {
-		return failed(err)
+	brokerOpts := []broker.Option{broker.WithObserver(metrics.ObserveAsk)}
+	var natsBus *bus.Bus
+	if cfg.natsURL != "" {
+		// Asks for the contexts that run elsewhere go over NATS.
+		if natsBus, err = bus.Connect(ctx, cfg.natsURL, "bookapp "+strings.Join(cfg.contexts, ","), cfg.dbWait, log); err != nil {
+			return failed(err)
+		}
+		defer natsBus.Close()
+		brokerOpts = append(brokerOpts, broker.WithRemote(natsBus))
 	}
 	// The contexts meet only here: orders asks books through the broker and
 	// users through the address contract, and books consumes orders' events.
-	b := broker.New(broker.WithObserver(metrics.ObserveAsk))
-	ordersModule := orders.New(pool, b, usersModule.AddressProvider(), orders.Options{Background: bg, Events: outbox.Options{Log: log, Lease: cfg.eventsLease}})
-	booksModule.Subscribe(ordersModule.Events())
-	if err := verifyEvents(ordersModule.Events()); err != nil {
-		return failed(err)
-	}
-	metrics.WatchEvents(ordersModule.Events())
-	for _, c := range []struct {
-		name     string
-		register func(*broker.Broker) error
-	}{{"users", usersModule.RegisterHandlers}, {"books", booksModule.RegisterHandlers}, {"orders", ordersModule.RegisterHandlers}} {
-		if err := c.register(b); err != nil {
-			return failed(fmt.Errorf("register the %s context's broker handlers: %w", c.name, err))
+	// A context this process does not run is reached over the bus.
+	b := broker.New(brokerOpts...)
+	deps := httpapi.Deps{Log: log, DB: dbs, Metrics: metrics, RequestTimeout: cfg.requestTimeout, SecureCookies: cfg.secureCookies}
+	var (
+		register     []func(*broker.Broker) error
+		addresses    contracts.AddressProvider
+		events       *outbox.Outbox
+		inbox        *outbox.Inbox
+		runs         = func(c string) bool { return slices.Contains(cfg.contexts, c) }
+		booksModule  *books.Module
+		ordersModule *orders.Module
+	)
+	if runs("users") {
+		usersModule := users.New(dbs.pool("users"), users.Options{TokenTTL: cfg.tokenTTL})
+		if err := ensureAdmin(ctx, usersModule, &cfg, getenv, stderr, log); err != nil {
+			return failed(err)
+		}
+		deps.Users, addresses = usersModule, usersModule.AddressProvider()
+		register = append(register, usersModule.RegisterHandlers)
+	} else {
+		deps.Authenticator = users.RemoteAuthenticator(b)
+		if runs("orders") {
+			addresses = users.RemoteAddressProvider(b)
 		}
 	}
-	if err := verifyBroker(b); err != nil {
+	if runs("books") {
+		booksModule = books.New(dbs.pool("books"), books.Options{Background: background["books"]})
+		deps.Books, inbox = booksModule, booksModule.Inbox()
+		register = append(register, booksModule.RegisterHandlers)
+	}
+	if runs("orders") {
+		ordersModule = orders.New(dbs.pool("orders"), b, addresses, orders.Options{Background: background["orders"],
+			Events: outbox.Options{Log: log, Lease: cfg.eventsLease}})
+		deps.Orders, events = ordersModule, ordersModule.Events()
+		register = append(register, ordersModule.RegisterHandlers)
+	}
+	if booksModule != nil && ordersModule != nil {
+		booksModule.Subscribe(ordersModule.Events())
+	}
+	if events != nil {
+		if err := verifyEvents(events); err != nil {
+			return failed(err)
+		}
+		metrics.WatchEvents(events)
+	}
+	for _, r := range register {
+		if err := r(b); err != nil {
+			return failed(fmt.Errorf("register a context's broker handlers: %w", err))
+		}
+	}
+	if natsBus != nil {
+		// Served before this process verifies its own asks, so that two
+		// processes that ask each other can both start.
+		if err := natsBus.Serve(b); err != nil {
+			return failed(err)
+		}
+	}
+	if err := verifyBroker(ctx, b, cfg.dbWait); err != nil {
 		return failed(err)
 	}
-	api := httpapi.New(httpapi.Deps{Log: log, DB: pool, Metrics: metrics, RequestTimeout: cfg.requestTimeout, SecureCookies: cfg.secureCookies, Users: usersModule,
-		Books: booksModule, Orders: ordersModule})
+	api := httpapi.New(deps)
 	current.Store(&api)
 	// The relays of orders' outbox and the cleaner of books' inbox run until
-	// the requests have drained (deferred before the pool closes), so an
+	// the requests have drained (deferred before the pools close), so an
 	// order placed during the drain is still relayed, or left for the next
 	// start.
-	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	var workers sync.WaitGroup
-	workers.Go(func() { _ = ordersModule.Events().Run(background) })
-	workers.Go(func() { _ = booksModule.Inbox().Run(background, log) })
+	if events != nil {
+		workers.Go(func() { _ = events.Run(bgCtx) })
+	}
+	if inbox != nil {
+		workers.Go(func() { _ = inbox.Run(bgCtx, log) })
+	}
 	defer func() {
 		stopBackground()
 		workers.Wait()
@@ -191,8 +265,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 // handler whose types map to the asker's, so that a broken contract between
 // contexts stops start-up, naming the name, instead of failing a customer's
 // request later.
-func verifyBroker(b *broker.Broker) error {
-	if err := b.Verify(); err != nil {
+//
+// Asks for contexts in other processes are checked against their handlers
+// there, waiting up to wait for each to answer.
+func verifyBroker(ctx context.Context, b *broker.Broker, wait time.Duration) error {
+	vctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	if err := b.VerifyContext(vctx); err != nil {
 		return fmt.Errorf("the contracts between contexts do not hold, so bookapp will not serve: %w", err)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -32,7 +33,7 @@ func TestVerifyBrokerWithoutBooksHandler(t *testing.T) {
 	b := broker.New()
 	usersModule := users.New(pool, users.Options{})
 	_ = orders.New(pool, b, usersModule.AddressProvider(), orders.Options{}) // books.RegisterHandlers forgotten
-	err := verifyBroker(b)
+	err := verifyBroker(context.Background(), b, time.Second)
 	if !errors.Is(err, broker.ErrNoHandler) {
 		t.Fatalf("verifyBroker = %v, want ErrNoHandler", err)
 	}
@@ -53,7 +54,7 @@ func TestVerifyBrokerAsServeWires(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = orders.New(pool, b, usersModule.AddressProvider(), orders.Options{})
-	if err := verifyBroker(b); err != nil {
+	if err := verifyBroker(context.Background(), b, time.Second); err != nil {
 		t.Errorf("verifyBroker = %v, want nil", err)
 	}
 }
