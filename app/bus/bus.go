@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -54,9 +55,10 @@ type Bus struct {
 	log   *slog.Logger
 	slots chan struct{} // a token per ask being handled
 
-	mu   sync.Mutex
-	subs []*nats.Subscription
-	busy sync.WaitGroup // handlers running
+	mu     sync.Mutex
+	subs   []*nats.Subscription
+	served map[string]*atomic.Int64 // asks answered, by name
+	busy   sync.WaitGroup           // handlers running
 }
 
 var _ broker.Remote = (*Bus)(nil)
@@ -106,6 +108,12 @@ func redact(raw string) string {
 // the queue group, and answers them until Close.
 func (bus *Bus) Serve(b *broker.Broker) error {
 	for _, name := range b.Names() {
+		bus.mu.Lock()
+		if bus.served == nil {
+			bus.served = make(map[string]*atomic.Int64)
+		}
+		bus.served[name] = new(atomic.Int64)
+		bus.mu.Unlock()
 		ask, err := bus.nc.QueueSubscribe(askPrefix+name, queueGroup, func(m *nats.Msg) { bus.handle(b, name, m) })
 		if err != nil {
 			return fmt.Errorf("bus: serve %s: %w", name, err)
@@ -137,6 +145,9 @@ func (bus *Bus) handle(b *broker.Broker, name string, m *nats.Msg) {
 		ctx, cancel := context.WithDeadline(context.Background(), deadline)
 		defer cancel()
 		body, err := b.Serve(ctx, name, m.Data)
+		bus.mu.Lock()
+		bus.served[name].Add(1)
+		bus.mu.Unlock()
 		reply := nats.NewMsg(m.Reply)
 		if err != nil {
 			reply.Header.Set(errorHeader, "1")
@@ -208,6 +219,18 @@ func (bus *Bus) Describe(ctx context.Context, name string) (broker.Signature, er
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// Served returns how many asks of each name this process has answered for
+// others, for the metrics.
+func (bus *Bus) Served() map[string]int64 {
+	bus.mu.Lock()
+	defer bus.mu.Unlock()
+	out := make(map[string]int64, len(bus.served))
+	for name, n := range bus.served {
+		out[name] = n.Load()
+	}
+	return out
 }
 
 // Close stops serving, lets the asks being handled finish (their replies

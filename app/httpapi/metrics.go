@@ -238,6 +238,31 @@ func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
+// A BusStater reports the asks a process answered for other processes;
+// *bus.Bus is one.
+type BusStater interface {
+	Served() map[string]int64
+}
+
+// WatchBus adds bookapp_bus_served_total{name}, the asks this process
+// answered over NATS for other processes, read at each scrape.
+func (m *Metrics) WatchBus(b BusStater) {
+	m.registry.MustRegister(busCollector{b})
+}
+
+type busCollector struct{ bus BusStater }
+
+var busServed = prometheus.NewDesc("bookapp_bus_served_total",
+	"Asks this process answered over NATS for other processes, by broker name.", []string{"name"}, nil)
+
+func (c busCollector) Describe(ch chan<- *prometheus.Desc) { ch <- busServed }
+
+func (c busCollector) Collect(ch chan<- prometheus.Metric) {
+	for name, n := range c.bus.Served() {
+		ch <- prometheus.MustNewConstMetric(busServed, prometheus.CounterValue, float64(n), name)
+	}
+}
+
 // An EventStater reports the undelivered events of an outbox;
 // *outbox.Outbox is one.
 type EventStater interface {

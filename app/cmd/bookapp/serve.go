@@ -223,6 +223,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if err := natsBus.Serve(b); err != nil {
 			return failed(err)
 		}
+		metrics.WatchBus(natsBus)
 	}
 	if err := verifyBroker(ctx, b, cfg.dbWait); err != nil {
 		return failed(err)
