@@ -125,6 +125,9 @@ func copyWorkspace(t *testing.T, src string) string {
 			return err
 		}
 		if skip[filepath.ToSlash(rel)] {
+			if !d.IsDir() {
+				return nil // .git is a file in a git worktree; SkipDir would skip its siblings
+			}
 			return filepath.SkipDir
 		}
 		target := filepath.Join(dst, rel)
