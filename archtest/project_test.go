@@ -169,6 +169,32 @@ func TestProjectInjections(t *testing.T) {
 		}
 		t.Errorf("no %s at %s; got %v", archtest.RuleRequirements, want, brief(r.Violations))
 	})
+
+	t.Run("orders reads books' table", func(t *testing.T) {
+		t.Parallel()
+		root := copyWorkspace(t, src)
+		files := map[string]string{
+			"orders/persistence/migrations/9999_archtest_injected.sql": "-- not books.books in a comment\n" +
+				"CREATE VIEW orders.titles AS SELECT title FROM books.books;\n",
+			"orders/persistence/archtest_injected_test.go": "package persistence\n\nconst injected = `SELECT title FROM books.books`\n",
+		}
+		for name, content := range files {
+			if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := archtest.Check(context.Background(), archtest.Options{GoWork: filepath.Join(root, "go.work")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{
+			"10 orders/persistence/archtest_injected_test.go:3:37",
+			"10 orders/persistence/migrations/9999_archtest_injected.sql:2:48",
+		}
+		if diff := cmp.Diff(want, brief(r.Violations)); diff != "" {
+			t.Errorf("violations (-want +got):\n%s", diff)
+		}
+	})
 }
 
 // copyWorkspace copies the workspace at src (sources and go.mod files, no
