@@ -158,6 +158,19 @@ func TestFixtures(t *testing.T) {
 			hintContent: "production code of a context may not import it",
 		},
 		{
+			fixture:  "rule10-data",
+			packages: 3,
+			violations: []string{
+				"10 orders/persistence/migrations/0002_create_order_titles.sql:6:6", // JOIN books.books (not the comment, nor the string)
+				"10 orders/persistence/report/report.go:5:66",                       // a sub-package of the layer
+				"10 orders/persistence/store.go:14:39",                              // FROM books.books in a raw string
+				"10 orders/persistence/store.go:17:36",                              // "books"."book tags", escaped in an interpreted string
+				"10 orders/persistence/store_test.go:9:15",                          // a test file, second line of a raw string
+			},
+			allowed:     []string{},
+			hintContent: "orders may use only its own schema, orders; ask books through the broker",
+		},
+		{
 			fixture:  "testfiles",
 			packages: 7,
 			violations: []string{
@@ -172,7 +185,7 @@ func TestFixtures(t *testing.T) {
 			packages: 4,
 			violations: []string{
 				"4 orders/domain/order.go:4:8",
-				"10 archtest-exceptions.json:8:5", // the stale entry
+				"99 archtest-exceptions.json:8:5", // the stale entry
 			},
 			allowed:     []string{"1 orders/service/place.go:4:8"},
 			hintContent: "may not use net/http",
@@ -226,7 +239,8 @@ func TestFixtures(t *testing.T) {
 }
 
 // TestViolationDetails pins down the whole of one violation of each kind:
-// import, go.mod requirement, unclassified package, stale exception.
+// import, go.mod requirement, unclassified package, SQL in a Go file and in
+// a migration, stale exception.
 func TestViolationDetails(t *testing.T) {
 	tests := []struct {
 		fixture string
@@ -266,6 +280,30 @@ func TestViolationDetails(t *testing.T) {
 				From:    "example.com/shop/books/util",
 				Message: "example.com/shop/books/util is in no layer",
 				Hint:    "every package of a context lives in a layer; move books/util under books/{domain,persistence,infrastructure,service} (or add its directory to layers in archtest.json).",
+			},
+		},
+		{
+			fixture: "rule10-data",
+			pos:     "orders/persistence/store.go:14:39",
+			want: archtest.Violation{
+				Rule:    archtest.RuleData,
+				Pos:     archtest.Position{File: "orders/persistence/store.go", Line: 14, Col: 39},
+				From:    "example.com/shop/orders/persistence",
+				To:      "example.com/shop/books",
+				Message: "example.com/shop/orders/persistence names books.books, in schema books",
+				Hint:    "orders may use only its own schema, orders; ask books through the broker, or keep a copy of what orders needs in orders (an event feeds it).",
+			},
+		},
+		{
+			fixture: "rule10-data",
+			pos:     "orders/persistence/migrations/0002_create_order_titles.sql:6:6",
+			want: archtest.Violation{
+				Rule:    archtest.RuleData,
+				Pos:     archtest.Position{File: "orders/persistence/migrations/0002_create_order_titles.sql", Line: 6, Col: 6},
+				From:    "example.com/shop/orders",
+				To:      "example.com/shop/books",
+				Message: "example.com/shop/orders names books.books, in schema books",
+				Hint:    "orders may use only its own schema, orders; ask books through the broker, or keep a copy of what orders needs in orders (an event feeds it).",
 			},
 		},
 		{
@@ -317,6 +355,41 @@ func TestAllowedReason(t *testing.T) {
 	want := "migration: orders still reads titles directly until the broker handler lands"
 	if got := r.Allowed[0].Reason; got != want {
 		t.Errorf("Reason = %q, want %q", got, want)
+	}
+}
+
+// TestDataExceptions checks that exceptions allow rule 10 violations as
+// they allow imports — from the package of the Go file or the module of the
+// .sql file, to the context that owns the schema — and that an exception
+// matching none of them is stale.
+func TestDataExceptions(t *testing.T) {
+	exceptions := writeFile(t, `{"exceptions": [
+		{"from": "orders/persistence", "to": "books", "reason": "titles, until the event lands"},
+		{"from": "orders", "to": "books/...", "reason": "the view, until the event lands"},
+		{"from": "orders/...", "to": "users", "reason": "no such SQL"}
+	]}`)
+	r, err := archtest.Check(context.Background(), archtest.Options{GoWork: "testdata/rule10-data/go.work", ExceptionsFile: exceptions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantViolations := []string{
+		"10 orders/persistence/report/report.go:5:66", // another package than orders/persistence
+		fmt.Sprintf("99 %s:4:3", exceptions),          // users: the stale entry
+	}
+	wantAllowed := []string{
+		"10 orders/persistence/migrations/0002_create_order_titles.sql:6:6",
+		"10 orders/persistence/store.go:14:39",
+		"10 orders/persistence/store.go:17:36",
+		"10 orders/persistence/store_test.go:9:15",
+	}
+	if diff := cmp.Diff(wantViolations, brief(r.Violations)); diff != "" {
+		t.Errorf("violations (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantAllowed, brief(r.Allowed)); diff != "" {
+		t.Errorf("allowed (-want +got):\n%s", diff)
+	}
+	if len(r.Allowed) > 0 && r.Allowed[0].Reason != "the view, until the event lands" {
+		t.Errorf("the migration's reason = %q, want the second entry's", r.Allowed[0].Reason)
 	}
 }
 

@@ -86,7 +86,11 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 
-	l, err := loadPackages(ctx, ws)
+	l, err := loadPackages(ctx, ws, cfg)
+	if err != nil {
+		return nil, err
+	}
+	sqlFiles, err := loadSQLFiles(ws)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +101,9 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 	}
 	for _, pkg := range l.pkgs {
 		c.checkPackage(pkg)
+	}
+	for _, f := range sqlFiles {
+		c.checkSQLFile(f)
 	}
 	kept, allowed := applyExceptions(ws, exs, c.violations)
 	if len(l.cycles) > 0 && len(kept) == 0 {

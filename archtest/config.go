@@ -73,6 +73,10 @@ type Config struct {
 	// DeniedStd are the standard-library package patterns the pure layer
 	// may not import; the rest of the standard library is allowed.
 	DeniedStd []string `json:"deniedStd"`
+
+	// DataLayer is the layer whose string literals rule 10 (data
+	// isolation) reads as SQL, on top of every .sql file of a context.
+	DataLayer string `json:"dataLayer"`
 }
 
 // DefaultConfig returns the defaults, used for every key that the config
@@ -98,6 +102,7 @@ func DefaultConfig() *Config {
 			"database/sql/...", "net", "net/http/...", "net/rpc/...", "net/smtp",
 			"os/exec", "os/signal", "plugin", "syscall", "unsafe",
 		},
+		DataLayer: "persistence",
 	}
 }
 
@@ -144,6 +149,7 @@ func ParseConfig(data []byte) (*Config, error) {
 	setString(&cfg.PureLayer, file.PureLayer)
 	setSlice(&cfg.PureKernel, file.PureKernel)
 	setSlice(&cfg.DeniedStd, file.DeniedStd)
+	setString(&cfg.DataLayer, file.DataLayer)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -229,6 +235,9 @@ func (c *Config) Validate() error {
 	}
 	if !slices.Contains(c.Layers, c.PureLayer) {
 		return fmt.Errorf("pureLayer: %q is not in layers", c.PureLayer)
+	}
+	if !slices.Contains(c.Layers, c.DataLayer) {
+		return fmt.Errorf("dataLayer: %q is not in layers", c.DataLayer)
 	}
 	return nil
 }

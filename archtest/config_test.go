@@ -36,6 +36,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"unknown public layer", `{"publicLayers": ["api"]}`, `"api" is not in layers`},
 		{"unknown allowedModules layer", `{"allowedModules": {"model": []}}`, `"model" is not in layers`},
 		{"unknown pure layer", `{"pureLayer": "model"}`, `pureLayer: "model"`},
+		{"unknown data layer", `{"dataLayer": "store"}`, `dataLayer: "store" is not in layers`},
+		{"layers without the default data layer", `{"layers": ["domain"], "publicLayers": []}`, `dataLayer: "persistence" is not in layers`},
 		{"bad module name", `{"tools": ["archtest/"]}`, "not a module directory name"},
 		{"dev tools also a tool", `{"devTools": ["archtest"]}`, `devTools: module "archtest" is already listed in tools`},
 		{"retired testHelpers key", `{"testHelpers": ["shared/testdb/..."]}`, `unknown field "testHelpers"`},

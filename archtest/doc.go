@@ -1,8 +1,9 @@
 // Package archtest is the architecture lint of a Go workspace of modules laid
 // out as a modular monolith: it loads every package of every module that
 // go.work uses, classifies each one as a layer of a bounded context, the shared
-// kernel, an app, a tool or developer tooling, and reports every import and
-// go.mod requirement that breaks the rules in docs/ARCHITECTURE.md.
+// kernel, an app, a tool or developer tooling, and reports every import,
+// go.mod requirement and SQL name of another context's schema that breaks the
+// rules in docs/design/ARCHITECTURE.md.
 //
 // Check runs the whole lint; the archtest command (cmd/archtest) is a thin
 // front end to it. The rules are numbered as in the architecture document:
@@ -21,8 +22,11 @@
 //  9. Developer tooling stays out of production: no non-test code of a
 //     context or the kernel imports a dev-tools module, which itself
 //     imports only the kernel.
+//  10. Data isolation: a context's SQL (its .sql files, and the string
+//     literals of its data layer that hold an SQL keyword) names no other
+//     context's schema.
 //
-// What a module is, the layer names and order, and the purity lists come from
-// a Config (archtest.json at the workspace root); deliberate exceptions come
-// from an Exceptions file (archtest-exceptions.json).
+// What a module is, the layer names and order, the purity lists and the data
+// layer come from a Config (archtest.json at the workspace root); deliberate
+// exceptions come from an Exceptions file (archtest-exceptions.json).
 package archtest

@@ -117,9 +117,7 @@ func entryOffsets(data []byte) ([]int, error) {
 
 // offsetPosition converts a byte offset of data into a position.
 func offsetPosition(name string, data []byte, off int) Position {
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	col := off - bytes.LastIndexByte(data[:off], '\n')
-	return Position{File: name, Line: line, Col: col}
+	return Position{File: name, Line: 1, Col: 1}.advance(string(data[:off]))
 }
 
 // applyExceptions moves the violations that an exception matches from vs to

@@ -77,8 +77,8 @@ func buildGraph(cfg *Config, ws *Workspace, pkgs []*goPackage, violations []Viol
 		}
 	}
 	for _, v := range violations {
-		if !strings.HasSuffix(v.Pos.File, ".go") || v.To == "" {
-			continue // only imports are edges
+		if !strings.HasSuffix(v.Pos.File, ".go") || v.To == "" || v.Rule == RuleData {
+			continue // only imports are edges; SQL naming a schema is none
 		}
 		from, ok1 := nodeOf(v.From)
 		to, ok2 := nodeOf(v.To)

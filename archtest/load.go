@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
@@ -29,6 +30,15 @@ type goFile struct {
 	Test    bool     // a _test.go file
 	Package Position // the package clause
 	Imports []importSpec
+	// Strings are the file's string literals but its import paths, read
+	// only in a context's data layer (rule 10).
+	Strings []stringLit
+}
+
+// stringLit is one string literal of a file.
+type stringLit struct {
+	Text string   // as written, quotes and escapes included
+	Pos  Position // the opening quote
 }
 
 // importSpec is one import spec of a file.
@@ -47,6 +57,18 @@ type Position struct {
 // String formats p as file:line:col.
 func (p Position) String() string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// advance returns the position just after text, which starts at p: a
+// newline starts the next line, and columns count bytes, as go/token's do.
+func (p Position) advance(text string) Position {
+	if i := strings.LastIndexByte(text, '\n'); i >= 0 {
+		p.Line += strings.Count(text, "\n")
+		p.Col = 1
+		text = text[i+1:]
+	}
+	p.Col += len(text)
+	return p
 }
 
 // loadMode is the lean mode: names, files, imports and modules; no types, no
@@ -69,8 +91,9 @@ type loaded struct {
 }
 
 // loadPackages loads every package of every module ws uses, tests included,
-// in one go/packages call, then reads the import specs of each file.
-func loadPackages(ctx context.Context, ws *Workspace) (*loaded, error) {
+// in one go/packages call, then reads the import specs of each file, and the
+// string literals too in the packages of a context's data layer.
+func loadPackages(ctx context.Context, ws *Workspace, cfg *Config) (*loaded, error) {
 	patterns := make([]string, 0, len(ws.Modules))
 	for _, m := range ws.Modules {
 		rel, err := filepath.Rel(ws.Root, m.Dir)
@@ -79,14 +102,14 @@ func loadPackages(ctx context.Context, ws *Workspace) (*loaded, error) {
 		}
 		patterns = append(patterns, "./"+filepath.ToSlash(filepath.Join(rel, "..."))) // "./books/..."
 	}
-	cfg := &packages.Config{
+	pkgCfg := &packages.Config{
 		Context: ctx,
 		Mode:    loadMode,
 		Dir:     ws.Root,
 		Env:     append(os.Environ(), "GOWORK="+ws.GoWork),
 		Tests:   true,
 	}
-	roots, err := packages.Load(cfg, patterns...)
+	roots, err := packages.Load(pkgCfg, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("loading packages: %w", err)
 	}
@@ -166,8 +189,9 @@ func loadPackages(ctx context.Context, ws *Workspace) (*loaded, error) {
 
 	fset := token.NewFileSet()
 	for _, pkg := range l.pkgs {
+		literals := inDataLayer(cfg, ws, pkg)
 		for _, f := range pkg.Files {
-			if err := readImports(fset, ws.Root, f); err != nil {
+			if err := readFile(fset, ws.Root, f, literals); err != nil {
 				return nil, err
 			}
 		}
@@ -176,10 +200,15 @@ func loadPackages(ctx context.Context, ws *Workspace) (*loaded, error) {
 	return l, nil
 }
 
-// readImports parses the import block of f (whose Name is still absolute) and
-// fills in its positions; Name becomes relative to root.
-func readImports(fset *token.FileSet, root string, f *goFile) error {
-	af, err := parser.ParseFile(fset, f.Name, nil, parser.ImportsOnly|parser.SkipObjectResolution)
+// readFile parses the import block of f (whose Name is still absolute) and
+// fills in its positions; Name becomes relative to root. With literals, it
+// parses the whole file and collects its string literals too.
+func readFile(fset *token.FileSet, root string, f *goFile, literals bool) error {
+	mode := parser.ImportsOnly | parser.SkipObjectResolution
+	if literals {
+		mode = parser.SkipObjectResolution
+	}
+	af, err := parser.ParseFile(fset, f.Name, nil, mode)
 	if err != nil {
 		return err
 	}
@@ -200,6 +229,20 @@ func readImports(fset *token.FileSet, root string, f *goFile) error {
 			return errors.New(pos(spec.Pos()).String() + ": malformed import path")
 		}
 		f.Imports = append(f.Imports, importSpec{Path: path, Pos: pos(spec.Pos())})
+	}
+	if !literals {
+		return nil
+	}
+	for _, d := range af.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+			continue // import paths are no strings of the program
+		}
+		ast.Inspect(d, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				f.Strings = append(f.Strings, stringLit{Text: lit.Value, Pos: pos(lit.Pos())})
+			}
+			return true
+		})
 	}
 	return nil
 }

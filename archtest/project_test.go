@@ -8,10 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"example.com/bookapp/archtest"
+	"github.com/google/go-cmp/cmp"
 )
 
 // projectGoWork is the workspace this module belongs to: bookapp itself.
@@ -28,6 +30,66 @@ func TestProject(t *testing.T) {
 		_ = r.WriteText(&b, false)
 		t.Errorf("bookapp breaks its architecture rules:\n%s", b.String())
 	}
+}
+
+// TestProjectGraphInREADME checks that the dependency graphs drawn in the
+// READMEs are what archtest -graph mermaid prints now, so the pictures
+// cannot go stale.
+func TestProjectGraphInREADME(t *testing.T) {
+	r, err := archtest.Check(context.Background(), archtest.Options{GoWork: projectGoWork})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var graph strings.Builder
+	if err := r.Graph.WriteMermaid(&graph); err != nil { // what the -graph mermaid flag writes
+		t.Fatal(err)
+	}
+	for _, readme := range []struct{ file, heading string }{
+		{"../README.md", "## The architecture in one picture"},
+		{"README.md", "## The graph"},
+	} {
+		block, err := mermaidBlock(readme.file, readme.heading)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if diff := cmp.Diff(block, graph.String()); diff != "" {
+			t.Errorf("%s: the graph under %q is not bookapp's graph today; run\n"+
+				"\tgo run ./archtest/cmd/archtest -graph mermaid 2>/dev/null\n"+
+				"from the workspace root and paste its output into the mermaid block (-README +archtest):\n%s",
+				readme.file, readme.heading, diff)
+		}
+	}
+}
+
+// mermaidBlock returns the content of the first ```mermaid block in the
+// section of file that starts with the heading line, with a newline after
+// each line, as WriteMermaid writes it.
+func mermaidBlock(file, heading string) (string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	lines := strings.Split(string(data), "\n")
+	start := slices.Index(lines, heading)
+	if start < 0 {
+		return "", fmt.Errorf("%s: no heading %q", file, heading)
+	}
+	var block strings.Builder
+	in := false
+	for _, line := range lines[start+1:] {
+		switch {
+		case !in && strings.HasPrefix(line, "## "):
+			return "", fmt.Errorf("%s: no mermaid block under %q", file, heading)
+		case !in && line == "```mermaid":
+			in = true
+		case in && line == "```":
+			return block.String(), nil
+		case in:
+			block.WriteString(line + "\n")
+		}
+	}
+	return "", fmt.Errorf("%s: no complete mermaid block under %q", file, heading)
 }
 
 // TestProjectInjections copies bookapp, breaks one rule in the copy, and
@@ -107,6 +169,32 @@ func TestProjectInjections(t *testing.T) {
 		}
 		t.Errorf("no %s at %s; got %v", archtest.RuleRequirements, want, brief(r.Violations))
 	})
+
+	t.Run("orders reads books' table", func(t *testing.T) {
+		t.Parallel()
+		root := copyWorkspace(t, src)
+		files := map[string]string{
+			"orders/persistence/migrations/9999_archtest_injected.sql": "-- not books.books in a comment\n" +
+				"CREATE VIEW orders.titles AS SELECT title FROM books.books;\n",
+			"orders/persistence/archtest_injected_test.go": "package persistence\n\nconst injected = `SELECT title FROM books.books`\n",
+		}
+		for name, content := range files {
+			if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := archtest.Check(context.Background(), archtest.Options{GoWork: filepath.Join(root, "go.work")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{
+			"10 orders/persistence/archtest_injected_test.go:3:37",
+			"10 orders/persistence/migrations/9999_archtest_injected.sql:2:48",
+		}
+		if diff := cmp.Diff(want, brief(r.Violations)); diff != "" {
+			t.Errorf("violations (-want +got):\n%s", diff)
+		}
+	})
 }
 
 // copyWorkspace copies the workspace at src (sources and go.mod files, no
@@ -125,6 +213,9 @@ func copyWorkspace(t *testing.T, src string) string {
 			return err
 		}
 		if skip[filepath.ToSlash(rel)] {
+			if !d.IsDir() {
+				return nil // .git is a file in a git worktree; SkipDir would skip its siblings
+			}
 			return filepath.SkipDir
 		}
 		target := filepath.Join(dst, rel)

@@ -17,6 +17,7 @@ type checker struct {
 	testModules    patterns
 	pureKernel     patterns
 	deniedStd      patterns
+	schemas        map[string]*Module // each context's schema (rule 10)
 
 	violations []Violation
 }
@@ -30,9 +31,15 @@ func newChecker(cfg *Config, ws *Workspace, modOf map[string]string) *checker {
 		testModules:    compilePatterns(ws, cfg.TestModules),
 		pureKernel:     compilePatterns(ws, cfg.PureKernel),
 		deniedStd:      compilePatterns(ws, cfg.DeniedStd),
+		schemas:        map[string]*Module{},
 	}
 	for layer, ms := range cfg.AllowedModules {
 		c.allowedModules[layer] = compilePatterns(ws, ms)
+	}
+	for _, m := range ws.Modules {
+		if m.Kind == KindContext {
+			c.schemas[schemaOf(m)] = m
+		}
 	}
 	return c
 }
@@ -101,7 +108,8 @@ func (c *checker) checkWork() {
 	}
 }
 
-// checkPackage checks every import of every file of pkg.
+// checkPackage checks every import of every file of pkg, and the string
+// literals read from a package of a context's data layer (rule 10).
 func (c *checker) checkPackage(pkg *goPackage) {
 	if pkg.Module.Kind == KindUnknown {
 		return // reported once, on its go.work line
@@ -140,6 +148,9 @@ func (c *checker) checkPackage(pkg *goPackage) {
 				Message: fmt.Sprintf("%s imports %s", pkg.Path, imp.Path),
 				Hint:    hint,
 			})
+		}
+		for _, lit := range f.Strings {
+			c.checkLiteral(pkg, lit)
 		}
 	}
 }

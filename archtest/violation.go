@@ -7,24 +7,27 @@ import (
 	"slices"
 )
 
-// Rule is a rule of docs/ARCHITECTURE.md, numbered as there.
+// Rule is a rule of docs/design/ARCHITECTURE.md, numbered as there.
 type Rule int
 
 // The rules.
 const (
-	RuleIsolation    Rule = 1 // a context imports no other context
-	RuleLayerOrder   Rule = 2 // a package imports only lower layers
-	RuleSameLayer    Rule = 3 // same layer only through a common package
-	RulePurity       Rule = 4 // the domain stays pure
-	RuleKernel       Rule = 5 // the kernel points inward
-	RuleAppOnly      Rule = 6 // only the app imports a context's public API
-	RuleRequirements Rule = 7 // go.mod follows the same graph
-	RuleUnclassified Rule = 8 // nothing is unclassified
-	RuleDevTools     Rule = 9 // developer tooling stays out of production code
+	RuleIsolation    Rule = 1  // a context imports no other context
+	RuleLayerOrder   Rule = 2  // a package imports only lower layers
+	RuleSameLayer    Rule = 3  // same layer only through a common package
+	RulePurity       Rule = 4  // the domain stays pure
+	RuleKernel       Rule = 5  // the kernel points inward
+	RuleAppOnly      Rule = 6  // only the app imports a context's public API
+	RuleRequirements Rule = 7  // go.mod follows the same graph
+	RuleUnclassified Rule = 8  // nothing is unclassified
+	RuleDevTools     Rule = 9  // developer tooling stays out of production code
+	RuleData         Rule = 10 // a context's SQL names only its own schema
 
 	// StaleException is not an architecture rule: it is an entry of the
-	// exceptions file that no longer matches anything.
-	StaleException Rule = 10
+	// exceptions file that no longer matches anything. Its number is no
+	// rule's, so that rules can be added without renumbering it again; it
+	// sorts after every rule.
+	StaleException Rule = 99
 )
 
 var ruleNames = map[Rule]string{
@@ -37,6 +40,7 @@ var ruleNames = map[Rule]string{
 	RuleRequirements: "module requirements",
 	RuleUnclassified: "unclassified",
 	RuleDevTools:     "dev tools stay out of production",
+	RuleData:         "data isolation",
 	StaleException:   "stale exception",
 }
 
@@ -59,7 +63,9 @@ type Violation struct {
 	// From and To are what the rule is about: the importing and the imported
 	// package for an import, the requiring and the required module for a
 	// go.mod requirement, the package or module for an unclassified one (To
-	// is then empty). Exceptions match on them.
+	// is then empty), and for SQL naming another context's schema (rule 10)
+	// the package of the Go file or the module of the .sql file, and the
+	// module of the context that owns the schema. Exceptions match on them.
 	From string
 	To   string
 	// Message says what happened: "a imports b".

@@ -1,7 +1,7 @@
 // Command archtest is the architecture lint of a Go workspace laid out as a
 // modular monolith. It checks every package of every module that go.work
-// uses against the rules of docs/ARCHITECTURE.md and exits 1 if any is
-// broken.
+// uses against the rules of docs/design/ARCHITECTURE.md and exits 1 if any
+// is broken.
 //
 // Usage:
 //

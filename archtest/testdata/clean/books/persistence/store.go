@@ -13,3 +13,12 @@ type Store struct {
 	rows pgcommon.Rows
 	last domain.Book
 }
+
+// purchasesQuery reads books' own schema and the catalogue; an event's
+// name in a string constant, and orders.order-placed in a comment, name no
+// table of orders.
+const purchasesQuery = `
+	SELECT p.book_id, count(*) -- from orders.order-placed events
+	FROM books.purchases p
+	WHERE p.event_type = 'orders.order-placed' AND pg_catalog.now() > $1
+	GROUP BY p.book_id`

@@ -1,0 +1,3 @@
+module example.com/shop/books
+
+go 1.26

@@ -1,0 +1,4 @@
+CREATE TABLE books.books (
+    id uuid PRIMARY KEY,
+    title text NOT NULL
+);
