@@ -7,7 +7,7 @@ PKGS        := $(addsuffix /...,$(addprefix ./,$(MODULES)))
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GO_TEST     ?= go test -race -count=1
 
-.PHONY: run test test-go webcheck screenshots generate archtest build lint fmt tidy clean help seed bench-books
+.PHONY: run run-split test test-go webcheck screenshots generate archtest build lint fmt tidy clean help seed bench-books
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -15,6 +15,9 @@ help: ## list the targets
 run: build ## serve on :8080; without DATABASE_URL, with a development cluster in .devdata/ (1,000 demo books the first time)
 	./bin/bookapp seed -books 1000 -if-empty -log-level warn
 	./bin/bookapp serve
+
+run-split: build ## the split deployment: NATS, a PostgreSQL cluster and a serve process per context (in .splitdata/), on :8081-:8083
+	go run ./app/cmd/split
 
 test: webcheck ## start one throwaway PostgreSQL (unless DATABASE_URL is set), run every module's tests with -race (the pages' in Chromium too), then archtest
 	go run ./app/cmd/withpg -- $(MAKE) --no-print-directory test-go archtest

@@ -92,10 +92,11 @@ func (m *Module) RegisterHandlers(b *broker.Broker) error {
 }
 
 // Subscribe makes the context a consumer of the orders context's order
-// events on events, orders' outbox (see infrastructure.SubscribeSales):
+// events on events — orders' outbox in one process, or the bus's Feed of
+// them when orders runs in another (see infrastructure.SubscribeSales):
 // they feed the bestsellers sort and the reviews' verified purchases. Call
-// it at wiring time, before the outbox's Verify and Run.
-func (m *Module) Subscribe(events *outbox.Outbox) {
+// it at wiring time, before the source's Verify and Run.
+func (m *Module) Subscribe(events outbox.Source) {
 	infrastructure.SubscribeSales(events, m.events)
 }
 

@@ -32,12 +32,13 @@ type orderLine struct {
 }
 
 // SubscribeSales makes books a consumer (SalesConsumer) of orders' order
-// events on events, the orders context's outbox: a placed order counts its
+// events on events — the orders context's outbox, or the Feed of them that
+// the app's bus brings when orders runs in another process: a placed order counts its
 // copies in each book's copies_sold (the bestsellers sort) and records who
 // bought which book (verified purchases); a cancelled one takes them back.
 // Each batch of events is one statement, and each effect is applied once
 // per event, by the store's inbox.
-func SubscribeSales(events *outbox.Outbox, store *persistence.Store) {
+func SubscribeSales(events outbox.Source, store *persistence.Store) {
 	outbox.Subscribe(events, SalesConsumer, OrderPlaced, func(ctx context.Context, placed []outbox.Received[orderEvent]) error {
 		purchases := make([]persistence.Purchase, len(placed))
 		for i, e := range placed {

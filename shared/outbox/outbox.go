@@ -128,15 +128,36 @@ type handler func(ctx context.Context, events []Event) error
 // declares and the consumers that subscribe to them. Declare and Subscribe
 // belong to wiring, before Verify, Publish and Run.
 type Outbox struct {
+	registry // the subscribers; its mu guards declared too
 	pool     *pgxpool.Pool
 	schema   string
 	channel  string
 	opts     Options
-	mu       sync.Mutex
-	declared map[string]declared      // by event type
-	subs     map[string][]*subscriber // by event type
-	byName   map[string]*subscriber   // by consumer
+	declared map[string]declared // by event type
 }
+
+// registry holds the consumers of a Source and their handlers.
+type registry struct {
+	mu     sync.Mutex
+	subs   map[string][]*subscriber // by event type
+	byName map[string]*subscriber   // by consumer
+}
+
+func newRegistry() registry {
+	return registry{subs: make(map[string][]*subscriber), byName: make(map[string]*subscriber)}
+}
+
+func (r *registry) consumers() *registry { return r }
+
+// A Source is where a consumer's events come from, for Subscribe: the
+// producer's Outbox when both contexts run in one process, or a Feed of the
+// events that the app's bus brings from the producer's process. The
+// consumer's code is the same for both.
+type Source interface {
+	consumers() *registry
+}
+
+var _, _ Source = (*Outbox)(nil), (*Feed)(nil)
 
 type declared struct {
 	version int
@@ -181,8 +202,8 @@ func New(pool *pgxpool.Pool, schema string, opts Options) *Outbox {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	return &Outbox{pool: pool, schema: schema, channel: schema + "_outbox", opts: opts,
-		declared: make(map[string]declared), subs: make(map[string][]*subscriber), byName: make(map[string]*subscriber)}
+	return &Outbox{registry: newRegistry(), pool: pool, schema: schema, channel: schema + "_outbox", opts: opts,
+		declared: make(map[string]declared)}
 }
 
 // Schema returns the schema whose tables o uses.
@@ -216,23 +237,12 @@ func Declare[T any](o *Outbox, name string, version int) {
 // the relay hands it the events one at a time, so that only the events that
 // fail alone count a failed attempt (or are parked); the others are
 // delivered.
-func Subscribe[T any](o *Outbox, consumer, name string, h func(ctx context.Context, events []Received[T]) error) {
+func Subscribe[T any](src Source, consumer, name string, h func(ctx context.Context, events []Received[T]) error) {
 	t := reflect.TypeFor[T]()
 	if t.Kind() != reflect.Struct || consumer == "" || name == "" {
 		panic(fmt.Sprintf("outbox: Subscribe[%v](%q, %q): want a struct, a consumer and an event name", t, consumer, name))
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	s := o.byName[consumer]
-	if s == nil {
-		s = &subscriber{consumer: consumer, types: make(map[string]reflect.Type), handle: make(map[string]handler)}
-		o.byName[consumer] = s
-	}
-	if s.types[name] != nil {
-		panic(fmt.Sprintf("outbox: %s subscribes to %q twice", consumer, name))
-	}
-	s.types[name] = t
-	s.handle[name] = func(ctx context.Context, events []Event) error {
+	src.consumers().add(consumer, name, t, func(ctx context.Context, events []Event) error {
 		received := make([]Received[T], len(events))
 		for i, e := range events {
 			received[i].Event = e
@@ -241,8 +251,41 @@ func Subscribe[T any](o *Outbox, consumer, name string, h func(ctx context.Conte
 			}
 		}
 		return h(ctx, received)
+	})
+}
+
+// Forward makes consumer a receiver of every event type declared so far,
+// handed to h undecoded: for the app's bus, which carries the events to
+// consumers in other processes. h must be idempotent by event id like any
+// handler (a delivery may be repeated).
+func (o *Outbox) Forward(consumer string, h func(ctx context.Context, events []Event) error) {
+	o.mu.Lock()
+	types := make(map[string]reflect.Type, len(o.declared))
+	for name, d := range o.declared {
+		types[name] = d.typ
 	}
-	o.subs[name] = append(o.subs[name], s)
+	o.mu.Unlock()
+	for _, name := range slices.Sorted(maps.Keys(types)) {
+		o.add(consumer, name, types[name], h)
+	}
+}
+
+// add registers h as consumer's handler of events of type name, decoded
+// into t.
+func (r *registry) add(consumer, name string, t reflect.Type, h handler) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.byName[consumer]
+	if s == nil {
+		s = &subscriber{consumer: consumer, types: make(map[string]reflect.Type), handle: make(map[string]handler)}
+		r.byName[consumer] = s
+	}
+	if s.types[name] != nil {
+		panic(fmt.Sprintf("outbox: %s subscribes to %q twice", consumer, name))
+	}
+	s.types[name] = t
+	s.handle[name] = h
+	r.subs[name] = append(r.subs[name], s)
 }
 
 // Verify checks that every subscription names a declared event type whose
@@ -508,7 +551,7 @@ func (o *Outbox) deliver(ctx context.Context, s *subscriber) (n int, again bool,
 	if err != nil || len(events) == 0 {
 		return 0, false, pgtx.Wrap("outbox: claim deliveries for "+s.consumer, err)
 	}
-	outcomes := o.handleAll(ctx, s, events)
+	outcomes := s.handleAll(ctx, o.opts.Log, events)
 	// The outcomes are recorded even when ctx ended meanwhile (a stop):
 	// what was delivered need not be delivered again.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -563,11 +606,11 @@ func (o *Outbox) deliver(ctx context.Context, s *subscriber) (n int, again bool,
 	return len(events), again, pgtx.Wrap("outbox: record deliveries to "+s.consumer, err)
 }
 
-// handleAll hands the claimed events to s's handlers, one batch per event
+// handleAll hands the events to s's handlers, one batch per event
 // type, and returns the outcomes in the events' order. A batch that fails
 // is handed over again one event at a time, so each event gets its own
 // outcome. A panic is an error of the batch or event it happened in.
-func (o *Outbox) handleAll(ctx context.Context, s *subscriber, events []Event) []outcome {
+func (s *subscriber) handleAll(ctx context.Context, log *slog.Logger, events []Event) []outcome {
 	outcomes := make([]outcome, len(events))
 	byType := make(map[string][]int)
 	var types []string
@@ -583,7 +626,7 @@ func (o *Outbox) handleAll(ctx context.Context, s *subscriber, events []Event) [
 		for j, i := range byType[typ] {
 			batch[j] = events[i]
 		}
-		err := o.handle(ctx, s, typ, batch)
+		err := s.handleType(ctx, log, typ, batch)
 		if err == nil || len(batch) == 1 {
 			for _, i := range byType[typ] {
 				outcomes[i].err = err
@@ -591,16 +634,16 @@ func (o *Outbox) handleAll(ctx context.Context, s *subscriber, events []Event) [
 			continue
 		}
 		for j, i := range byType[typ] {
-			outcomes[i].err = o.handle(ctx, s, typ, batch[j:j+1])
+			outcomes[i].err = s.handleType(ctx, log, typ, batch[j:j+1])
 		}
 	}
 	return outcomes
 }
 
-func (o *Outbox) handle(ctx context.Context, s *subscriber, typ string, events []Event) (err error) {
+func (s *subscriber) handleType(ctx context.Context, log *slog.Logger, typ string, events []Event) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			o.opts.Log.Error("outbox: handler panicked", slog.String("consumer", s.consumer), slog.String("type", typ),
+			log.Error("outbox: handler panicked", slog.String("consumer", s.consumer), slog.String("type", typ),
 				slog.Int("events", len(events)), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
 			err = fmt.Errorf("handler panicked: %v", v)
 		}

@@ -203,8 +203,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		deps.Orders, events = ordersModule, ordersModule.Events()
 		register = append(register, ordersModule.RegisterHandlers)
 	}
-	if booksModule != nil && ordersModule != nil {
+	// Books is the only consumer of orders' events: in one process it
+	// subscribes to orders' outbox; in a split deployment orders' process
+	// forwards the events to JetStream and books' process reads them.
+	var feed *outbox.Feed
+	switch {
+	case booksModule != nil && ordersModule != nil:
 		booksModule.Subscribe(ordersModule.Events())
+	case natsBus != nil && ordersModule != nil:
+		if err := natsBus.ForwardEvents(ctx, ordersModule.Events()); err != nil {
+			return failed(err)
+		}
+	case natsBus != nil && booksModule != nil:
+		feed = outbox.NewFeed("orders", log)
+		booksModule.Subscribe(feed)
 	}
 	if events != nil {
 		if err := verifyEvents(events); err != nil {
@@ -241,6 +253,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if inbox != nil {
 		workers.Go(func() { _ = inbox.Run(bgCtx, log) })
+	}
+	if feed != nil {
+		workers.Go(func() {
+			if err := natsBus.ConsumeEvents(bgCtx, feed, background["books"]); err != nil {
+				log.Error("bus: orders' events are not read", slog.Any("err", err))
+			}
+		})
 	}
 	defer func() {
 		stopBackground()

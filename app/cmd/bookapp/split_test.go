@@ -123,6 +123,25 @@ func ordersStory(t *testing.T, d *deployment) {
 		t.Errorf("GET /api/orders = %d %s, want it to list %s", status, body, o.ID)
 	}
 
+	// Orders' events reach books, in the same process or through
+	// JetStream: Dune, with the copies sold, comes before Emma, which is
+	// newer (the tie-break) and sold none; Ann's review of Dune is a
+	// verified purchase. Cancelled, the copies leave the count.
+	addBook(t, d.books, admin, "Emma", 9)
+	waitFor(t, 10*time.Second, "Dune first among the bestsellers", func() bool {
+		return bestsellers(t, d.books) == "Dune,Emma"
+	})
+	status, body = send(t, "POST", d.books+"/api/books/"+book+"/reviews", ann, map[string]any{"numStars": 5})
+	if status != http.StatusCreated || !strings.Contains(string(body), `"verifiedPurchase":true`) {
+		t.Errorf("Ann's review of the book she bought = %d %s, want a verified purchase", status, body)
+	}
+	if status, body := send(t, "POST", d.orders+"/api/orders/"+o.ID+"/cancel", ann, nil); status != http.StatusOK {
+		t.Fatalf("cancel = %d %s", status, body)
+	}
+	waitFor(t, 10*time.Second, "Emma first once Dune's order is cancelled", func() bool {
+		return bestsellers(t, d.books) == "Emma,Dune"
+	})
+
 	// Books' and users' refusals become orders' own 422s, as in one process.
 	missing := "01900000-0000-7000-8000-000000000000"
 	if status, body := send(t, "POST", d.orders+"/api/orders", ann, orderOf(missing, 1)); status != http.StatusUnprocessableEntity || !strings.Contains(string(body), "lines[0].bookId") {
@@ -135,6 +154,21 @@ func ordersStory(t *testing.T, d *deployment) {
 	if status, _ := send(t, "GET", d.orders+"/api/orders", "not-a-token", nil); status != http.StatusUnauthorized {
 		t.Errorf("a bad token on orders = %d, want 401", status)
 	}
+}
+
+// bestsellers returns the titles of the bestsellers sort, comma-separated.
+func bestsellers(t *testing.T, base string) string {
+	t.Helper()
+	status, body := send(t, "GET", base+"/api/books?sort=bestsellers", "", nil)
+	var page struct{ Items []struct{ Title string } }
+	if status != http.StatusOK || json.Unmarshal(body, &page) != nil {
+		t.Fatalf("bestsellers = %d %s", status, body)
+	}
+	var titles []string
+	for _, b := range page.Items {
+		titles = append(titles, b.Title)
+	}
+	return strings.Join(titles, ",")
 }
 
 type orderReply struct {

@@ -1,0 +1,288 @@
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"example.com/bookapp/shared/outbox"
+)
+
+// Events between processes go over JetStream, one stream per producer
+// ("BOOKAPP_EVENTS_ORDERS", subjects "bookapp.events.orders.<type>"):
+//
+//   - the producer's process forwards its outbox to the stream: the bus is
+//     a consumer of the outbox (ForwardConsumer) whose effect is the
+//     publication, acknowledged by JetStream, with the event id as the
+//     message id (JetStream drops a repeat within its duplicate window; the
+//     consumer's inbox, any later one). The outbox's relays, retries,
+//     parking and order per aggregate carry it there.
+//   - a consumer's process reads the stream with a durable JetStream
+//     consumer per outbox consumer ("books_sales"), hands each batch to the
+//     Feed the consumer subscribed to, and acknowledges an event only after
+//     its handler returned, that is after the consumer's transaction
+//     committed. A failed event, and every later one of the batch, is
+//     redelivered after a backoff, so none is applied before an earlier
+//     one. One instance of a consumer reads at a time, under a PostgreSQL
+//     advisory lock in the consumer's database: the others stand by.
+const (
+	// ForwardConsumer is the bus's name as a consumer of an outbox.
+	ForwardConsumer = "bus.jetstream"
+
+	eventsPrefix = "bookapp.events."
+	typeHeader   = "Bookapp-Event-Type"
+	versionHdr   = "Bookapp-Event-Version"
+	aggHeader    = "Bookapp-Event-Aggregate"
+	createdHdr   = "Bookapp-Event-Created-At"
+
+	// ackWait is how long a delivered event may stay unacknowledged before
+	// JetStream delivers it again: longer than a batch's effect takes. An
+	// instance that takes over waits as long first, so that a dead
+	// instance's events come back before any later one.
+	ackWait = 10 * time.Second
+	// retention is how long the stream keeps events: the outbox's default.
+	retention = 7 * 24 * time.Hour
+)
+
+func streamName(producer string) string { return "BOOKAPP_EVENTS_" + strings.ToUpper(producer) }
+
+// ensureStream creates the producer's stream, or updates it to this
+// configuration; both sides call it, whichever starts first.
+func (bus *Bus) ensureStream(ctx context.Context, producer string) (jetstream.JetStream, error) {
+	js, err := jetstream.New(bus.nc)
+	if err != nil {
+		return nil, err
+	}
+	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:       streamName(producer),
+		Subjects:   []string{eventsPrefix + producer + ".>"},
+		Storage:    jetstream.FileStorage,
+		MaxAge:     retention,
+		Duplicates: 2 * time.Minute,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bus: the stream of %s's events: %w", producer, err)
+	}
+	return js, nil
+}
+
+// ForwardEvents makes the bus a consumer of every event type ob declares,
+// publishing each event to ob's stream. Call it at wiring time, after the
+// producer declared its events and before ob's Verify and Run.
+func (bus *Bus) ForwardEvents(ctx context.Context, ob *outbox.Outbox) error {
+	js, err := bus.ensureStream(ctx, ob.Schema())
+	if err != nil {
+		return err
+	}
+	prefix := eventsPrefix + ob.Schema() + "."
+	ob.Forward(ForwardConsumer, func(ctx context.Context, events []outbox.Event) error {
+		acks := make([]jetstream.PubAckFuture, len(events))
+		for i, e := range events {
+			m := nats.NewMsg(prefix + e.Type)
+			m.Data = e.Payload
+			m.Header.Set(typeHeader, e.Type)
+			m.Header.Set(versionHdr, strconv.Itoa(e.Version))
+			m.Header.Set(aggHeader, e.AggregateID.String())
+			m.Header.Set(createdHdr, e.CreatedAt.Format(time.RFC3339Nano))
+			if acks[i], err = js.PublishMsgAsync(m, jetstream.WithMsgID(e.ID.String())); err != nil {
+				return fmt.Errorf("bus: publish event %s: %w", e.ID, err)
+			}
+		}
+		for i, a := range acks { // all of them, in order: a batch is all or none
+			select {
+			case <-a.Ok():
+			case err := <-a.Err():
+				return fmt.Errorf("bus: publish event %s: %w", events[i].ID, err)
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	return nil
+}
+
+// ConsumeEvents reads, until ctx is done, the stream of feed's producer for
+// each consumer subscribed to feed, and hands the events to feed.Handle.
+// pool is the consumers' database, where the instances of one consumer take
+// turns under an advisory lock. It returns once every reader has stopped.
+func (bus *Bus) ConsumeEvents(ctx context.Context, feed *outbox.Feed, pool *pgxpool.Pool) error {
+	js, err := bus.ensureStream(ctx, feed.Producer())
+	if err != nil {
+		return err
+	}
+	type reader struct {
+		name string
+		cons jetstream.Consumer
+	}
+	var readers []reader
+	for _, consumer := range feed.Consumers() {
+		var subjects []string
+		for _, t := range feed.Types(consumer) {
+			subjects = append(subjects, eventsPrefix+feed.Producer()+"."+t)
+		}
+		cons, err := js.CreateOrUpdateConsumer(ctx, streamName(feed.Producer()), jetstream.ConsumerConfig{
+			Durable:        strings.NewReplacer(".", "_", "-", "_").Replace(consumer),
+			FilterSubjects: subjects,
+			AckPolicy:      jetstream.AckExplicitPolicy,
+			AckWait:        ackWait,
+			MaxDeliver:     -1, // a failing event is retried until it succeeds: never dropped
+			MaxAckPending:  batchSize,
+		})
+		if err != nil {
+			return fmt.Errorf("bus: the JetStream consumer of %s: %w", consumer, err)
+		}
+		readers = append(readers, reader{consumer, cons})
+	}
+	done := make(chan struct{}, len(readers))
+	for _, r := range readers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for ctx.Err() == nil {
+				if err := bus.consume(ctx, feed, r.name, r.cons, pool); err != nil && ctx.Err() == nil {
+					bus.log.Warn("bus: reading events failed; trying again", slog.String("consumer", r.name), slog.Any("err", err))
+					sleep(ctx, time.Second)
+				}
+			}
+		}()
+	}
+	for range readers {
+		<-done
+	}
+	return nil
+}
+
+// batchSize is the most events a reader takes at once, as the outbox's
+// relays do.
+const batchSize = 100
+
+// consume takes the consumer's lock and reads batches until ctx is done or
+// something fails.
+func (bus *Bus) consume(ctx context.Context, feed *outbox.Feed, consumer string, cons jetstream.Consumer, pool *pgxpool.Pool) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// The lock is the session's: it ends with the connection, so an
+	// instance that dies lets another take over.
+	defer conn.Release()
+	key := "bookapp.events." + consumer
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(hashtextextended($1, 0))", key); err != nil {
+		return err
+	}
+	defer func() {
+		_, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(hashtextextended($1, 0))", key)
+	}()
+	// Events another instance took and did not acknowledge (it died) come
+	// back once their ack wait has passed, before any later event: wait
+	// that long before reading, or a later event could be applied first.
+	if info, err := cons.Info(ctx); err != nil {
+		return err
+	} else if info.NumAckPending > 0 {
+		bus.log.Info("bus: taking over events from another instance", slog.String("consumer", consumer),
+			slog.Int("unacknowledged", info.NumAckPending), slog.Duration("wait", ackWait))
+		sleep(ctx, ackWait)
+	}
+	for ctx.Err() == nil {
+		first, err := cons.Next(jetstream.FetchMaxWait(time.Second))
+		if errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.Canceled) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		msgs := []jetstream.Msg{first}
+		if more, err := cons.FetchNoWait(batchSize - 1); err == nil {
+			for m := range more.Messages() {
+				msgs = append(msgs, m)
+			}
+		}
+		if err := bus.apply(ctx, feed, consumer, msgs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply hands msgs to the feed and acknowledges the events applied, up to
+// the first that was not: that one and every later one come again after a
+// backoff.
+func (bus *Bus) apply(ctx context.Context, feed *outbox.Feed, consumer string, msgs []jetstream.Msg) error {
+	events := make([]outbox.Event, len(msgs))
+	attempts := make([]int, len(msgs))
+	for i, m := range msgs {
+		e, err := eventOf(m)
+		if err != nil {
+			return err
+		}
+		events[i] = e
+		if md, err := m.Metadata(); err == nil {
+			attempts[i] = int(md.NumDelivered)
+		}
+	}
+	outcomes := feed.Handle(ctx, consumer, events)
+	n := 0 // the events applied, from the first
+	for n < len(outcomes) && outcomes[n] == nil {
+		n++
+	}
+	for i := range n {
+		if i == n-1 {
+			// Confirmed by the server: the acknowledgements before it, on
+			// the same connection, were taken too.
+			if err := msgs[i].DoubleAck(ctx); err != nil {
+				return err
+			}
+		} else if err := msgs[i].Ack(); err != nil {
+			return err
+		}
+	}
+	if n == len(msgs) {
+		return nil
+	}
+	failed := outcomes[n]
+	delay := min(outbox.DefaultBackoff(attempts[n]), time.Minute)
+	bus.log.Warn("bus: an event failed; it and the later ones come again", slog.String("consumer", consumer),
+		slog.String("event", events[n].ID.String()), slog.String("type", events[n].Type),
+		slog.Int("attempt", attempts[n]), slog.Duration("retry_in", delay), slog.Any("err", failed))
+	for _, m := range msgs[n:] {
+		if err := m.NakWithDelay(delay); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eventOf reads an event from its message.
+func eventOf(m jetstream.Msg) (outbox.Event, error) {
+	h := m.Headers()
+	id, err := uuid.Parse(h.Get(nats.MsgIdHdr))
+	if err != nil {
+		return outbox.Event{}, fmt.Errorf("bus: a message without an event id: %w", err)
+	}
+	agg, err := uuid.Parse(h.Get(aggHeader))
+	if err != nil {
+		return outbox.Event{}, fmt.Errorf("bus: event %s without an aggregate: %w", id, err)
+	}
+	version, _ := strconv.Atoi(h.Get(versionHdr))
+	created, _ := time.Parse(time.RFC3339Nano, h.Get(createdHdr))
+	return outbox.Event{ID: id, Type: h.Get(typeHeader), Version: version, AggregateID: agg,
+		Payload: m.Data(), CreatedAt: created}, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
