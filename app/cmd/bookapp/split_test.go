@@ -334,3 +334,26 @@ func servedAsks(t *testing.T, p *process) int {
 	}
 	return n
 }
+
+// An unreachable or malformed BOOKAPP_NATS_URL stops start-up within the
+// wait with a clear message and a non-zero exit.
+func TestBadNATSURL(t *testing.T) {
+	bin := buildApp(t)
+	url := testdb.NewEmpty(t)
+	for _, c := range []struct{ nats, want string }{
+		{"nats://127.0.0.1:1", "NATS at nats://127.0.0.1:1 did not answer within 2s"},
+		{"nats://user:secret@127.0.0.1:1", "did not answer within 2s"},
+		{"not a url at all", "did not answer within 2s"},
+	} {
+		start := time.Now()
+		p := launchEnv(t, bin, []string{"BOOKAPP_ORDERS_DATABASE_URL=" + url, "BOOKAPP_NATS_URL=" + c.nats}, "-contexts", "orders", "-db-wait", "2s")
+		code := p.wait(t, 30*time.Second)
+		out := p.log.String()
+		if code == 0 || !strings.Contains(out, c.want) || strings.Contains(out, "secret") {
+			t.Errorf("BOOKAPP_NATS_URL=%q: exit %d, output:\n%s\nwant a non-zero exit saying %q, no password", c.nats, code, out, c.want)
+		}
+		if took := time.Since(start); took > 15*time.Second {
+			t.Errorf("BOOKAPP_NATS_URL=%q: gave up after %s, want about the 2s wait", c.nats, took)
+		}
+	}
+}
