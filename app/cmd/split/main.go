@@ -13,7 +13,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -45,6 +48,7 @@ func run(ctx context.Context) error {
 	bin := flag.String("bin", "bin/bookapp", "the bookapp binary")
 	port := flag.Int("port", 8081, "books listens on it, orders on the next port, users on the one after")
 	seedBooks := flag.Int("books", 1000, "demo books seeded into books' database the first time")
+	front := flag.String("front", "127.0.0.1:8080", "the front door: one address that routes each path to its context's process, as a deployment's ingress would (\"\": none)")
 	flag.Parse()
 	if _, err := os.Stat(*bin); err != nil {
 		return fmt.Errorf("no bookapp binary at %s (make build): %w", *bin, err)
@@ -118,14 +122,68 @@ func run(ctx context.Context) error {
 			return fmt.Errorf("%s did not become ready (see %s): %w", c, filepath.Join(*dir, c+".log"), err)
 		}
 	}
+	if *front != "" {
+		srv, err := frontDoor(*front, bases)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+	}
 	fmt.Println()
 	for _, c := range contexts {
 		fmt.Printf("%-11s %s   (log %s)\n", c, bases[c], filepath.Join(*dir, c+".log"))
+	}
+	if *front != "" {
+		fmt.Printf("%-11s http://%s   (the shop in a browser: each path to its context)\n", "front door", *front)
 	}
 	fmt.Printf("\nadmin: %s / %s\nEach process serves its own context's API and pages; Ctrl-C stops them all.\n", adminEmail, password)
 	<-ctx.Done()
 	fmt.Println("\nstopping")
 	return nil
+}
+
+// owners are the path prefixes of the users and orders contexts' routes
+// (API and pages); every other path is books'. A deployment's ingress
+// would hold the same table.
+var owners = []struct{ prefix, context string }{
+	{"/api/users", "users"}, {"/api/auth", "users"}, {"/account", "users"},
+	{"/signin", "users"}, {"/signout", "users"}, {"/signup", "users"},
+	{"/api/orders", "orders"}, {"/orders", "orders"}, {"/basket", "orders"},
+	{"/checkout", "orders"}, {"/admin/orders", "orders"},
+}
+
+// ownerOf returns the context whose process serves path.
+func ownerOf(path string) string {
+	for _, o := range owners {
+		if path == o.prefix || strings.HasPrefix(path, o.prefix+"/") || strings.HasPrefix(path, o.prefix+"?") {
+			return o.context
+		}
+	}
+	return "books"
+}
+
+// frontDoor serves addr, passing each request to the process of the
+// context that owns its path.
+func frontDoor(addr string, bases map[string]string) (*http.Server, error) {
+	proxies := map[string]*httputil.ReverseProxy{}
+	for c, base := range bases {
+		u, err := url.Parse(base)
+		if err != nil {
+			return nil, err
+		}
+		p := httputil.NewSingleHostReverseProxy(u)
+		p.Transport = &http.Transport{MaxIdleConnsPerHost: 256}
+		proxies[c] = p
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("the front door: %w", err)
+	}
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proxies[ownerOf(r.URL.Path)].ServeHTTP(w, r)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	return srv, nil
 }
 
 // adminPassword reads the administrator's password from file, making one
