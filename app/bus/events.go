@@ -192,19 +192,30 @@ func (bus *Bus) consume(ctx context.Context, feed *outbox.Feed, consumer string,
 			slog.Int("unacknowledged", info.NumAckPending), slog.Duration("wait", ackWait))
 		sleep(ctx, ackWait)
 	}
+	// One pull subscription for as long as the lock is held: it keeps up to
+	// a batch of events on their way to this instance, so that an event
+	// committed now reaches the handler without a request of its own.
+	it, err := cons.Messages(jetstream.PullMaxMessages(batchSize))
+	if err != nil {
+		return err
+	}
+	defer it.Stop()
 	for ctx.Err() == nil {
-		first, err := cons.Next(jetstream.FetchMaxWait(time.Second))
-		if errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.Canceled) {
+		first, err := it.Next(jetstream.NextMaxWait(time.Second))
+		if errors.Is(err, nats.ErrTimeout) {
 			continue
 		}
 		if err != nil {
 			return err
 		}
+		// The batch: what has already arrived, up to batchSize.
 		msgs := []jetstream.Msg{first}
-		if more, err := cons.FetchNoWait(batchSize - 1); err == nil {
-			for m := range more.Messages() {
-				msgs = append(msgs, m)
+		for len(msgs) < batchSize {
+			m, err := it.Next(jetstream.NextMaxWait(100 * time.Microsecond))
+			if err != nil {
+				break
 			}
+			msgs = append(msgs, m)
 		}
 		if err := bus.apply(ctx, feed, consumer, msgs); err != nil {
 			return err

@@ -90,7 +90,7 @@ func startAppEnv(t *testing.T, vars map[string]string) (string, func() error) {
 	return base, stop
 }
 
-func get(t *testing.T, url string) (int, http.Header, []byte) {
+func get(t testing.TB, url string) (int, http.Header, []byte) {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
@@ -104,7 +104,7 @@ func get(t *testing.T, url string) (int, http.Header, []byte) {
 	return resp.StatusCode, resp.Header, body
 }
 
-func waitReady(t *testing.T, base string) {
+func waitReady(t testing.TB, base string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {

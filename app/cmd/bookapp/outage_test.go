@@ -110,7 +110,7 @@ func TestDatabaseOutageFailsFastAndRecovers(t *testing.T) {
 }
 
 // signUp registers an account and signs it in; it returns the token.
-func signUp(t *testing.T, base, email, name, password string) string {
+func signUp(t testing.TB, base, email, name, password string) string {
 	t.Helper()
 	if status, body := send(t, "POST", base+"/api/users", "", map[string]string{
 		"email": email, "name": name, "password": password}); status != http.StatusCreated {
@@ -120,7 +120,7 @@ func signUp(t *testing.T, base, email, name, password string) string {
 }
 
 // signIn logs in and returns the token.
-func signIn(t *testing.T, base, email, password string) string {
+func signIn(t testing.TB, base, email, password string) string {
 	t.Helper()
 	status, body := send(t, "POST", base+"/api/auth/login", "", map[string]string{"email": email, "password": password})
 	var tok struct{ Token string }
@@ -132,13 +132,13 @@ func signIn(t *testing.T, base, email, password string) string {
 
 // send sends body as JSON (unless nil) with token as bearer (unless "") and
 // returns the status and body.
-func send(t *testing.T, method, url, token string, body any) (int, []byte) {
+func send(t testing.TB, method, url, token string, body any) (int, []byte) {
 	t.Helper()
 	status, _, b := sendRaw(t, method, url, token, body)
 	return status, b
 }
 
-func sendRaw(t *testing.T, method, url, token string, body any) (int, http.Header, []byte) {
+func sendRaw(t testing.TB, method, url, token string, body any) (int, http.Header, []byte) {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {

@@ -167,7 +167,7 @@ func testSIGTERMDrainsInFlightRequests(t *testing.T, bin string) {
 }
 
 // buildApp builds bookapp into a temporary directory and returns its path.
-func buildApp(t *testing.T) string {
+func buildApp(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "bookapp")
 	start := time.Now()
@@ -207,7 +207,7 @@ func launch(t *testing.T, bin, databaseURL string, args ...string) *process {
 
 // launchEnv is launch with the whole environment given (DATABASE_URL among
 // it): nothing comes from the developer's.
-func launchEnv(t *testing.T, bin string, env []string, args ...string) *process {
+func launchEnv(t testing.TB, bin string, env []string, args ...string) *process {
 	t.Helper()
 	p := &process{log: &processLog{listening: make(chan string, 1)}, exited: make(chan struct{})}
 	p.cmd = exec.Command(bin, append([]string{"serve", "-addr", "127.0.0.1:0", "-log-level", "debug"}, args...)...)
@@ -235,7 +235,7 @@ func launchEnv(t *testing.T, bin string, env []string, args ...string) *process 
 }
 
 // waitListening waits for the process's "listening" log line.
-func (p *process) waitListening(t *testing.T) {
+func (p *process) waitListening(t testing.TB) {
 	t.Helper()
 	select {
 	case addr := <-p.log.listening:
@@ -248,7 +248,7 @@ func (p *process) waitListening(t *testing.T) {
 }
 
 // waitReady waits until /readyz says 200.
-func (p *process) waitReady(t *testing.T) {
+func (p *process) waitReady(t testing.TB) {
 	t.Helper()
 	client := &http.Client{Timeout: 5 * time.Second}
 	waitFor(t, 60*time.Second, p.base+"/readyz to say 200", func() bool {
@@ -352,7 +352,7 @@ func (l *processLog) String() string {
 }
 
 // waitFor polls cond until it holds, failing the test after limit.
-func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
+func waitFor(t testing.TB, limit time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for !cond() {

@@ -32,7 +32,7 @@ type deployment struct {
 }
 
 // onePprocess is the monolith: one process, one database.
-func oneProcess(t *testing.T, bin string) *deployment {
+func oneProcess(t testing.TB, bin string) *deployment {
 	t.Helper()
 	url := testdb.NewEmpty(t)
 	p := launchEnv(t, bin, []string{"DATABASE_URL=" + url, "BOOKAPP_ADMIN_EMAIL=" + splitAdmin, "BOOKAPP_ADMIN_PASSWORD=" + splitPassword})
@@ -43,7 +43,7 @@ func oneProcess(t *testing.T, bin string) *deployment {
 
 // split runs each context in a process of its own over an embedded NATS
 // server, on one database or on a database each.
-func split(t *testing.T, bin string, databases int) *deployment {
+func split(t testing.TB, bin string, databases int) *deployment {
 	t.Helper()
 	nats := natslocal.New(t)
 	urls := map[string]string{}
@@ -186,7 +186,7 @@ func orderOf(book string, quantity int) map[string]any {
 }
 
 // addBook adds a book as the administrator and returns its id.
-func addBook(t *testing.T, base, admin, title string, price float64) string {
+func addBook(t testing.TB, base, admin, title string, price float64) string {
 	t.Helper()
 	status, body := send(t, "POST", base+"/api/books", admin, map[string]any{
 		"title": title, "publishedOn": "2020-01-01", "price": price, "authors": []string{"A. Writer"}})
@@ -299,7 +299,7 @@ func TestBooksInstancesShareTheLoad(t *testing.T) {
 }
 
 // placeWithKey places an order of one copy of book with an idempotency key.
-func placeWithKey(t *testing.T, base, token, key, book string) (int, []byte) {
+func placeWithKey(t testing.TB, base, token, key, book string) (int, []byte) {
 	t.Helper()
 	body, _ := json.Marshal(orderOf(book, 1))
 	req, err := http.NewRequest("POST", base+"/api/orders", bytes.NewReader(body))
