@@ -357,3 +357,27 @@ func TestBadNATSURL(t *testing.T) {
 		}
 	}
 }
+
+// A sign-out in the users process takes effect in the others within the
+// remote authenticator's five seconds.
+func TestSignOutReachesOtherProcesses(t *testing.T) {
+	d := split(t, buildApp(t), 1)
+	ann := signUp(t, d.users, "ann@example.com", "Ann", "correct horse battery")
+	if status, body := send(t, "GET", d.orders+"/api/orders", ann, nil); status != http.StatusOK {
+		t.Fatalf("orders with Ann's token = %d %s", status, body)
+	}
+	if status, body := send(t, "POST", d.users+"/api/auth/logout", ann, nil); status != http.StatusNoContent {
+		t.Fatalf("logout = %d %s", status, body)
+	}
+	out := time.Now()
+	if status, _ := send(t, "GET", d.users+"/api/users/me", ann, nil); status != http.StatusUnauthorized {
+		t.Errorf("users after the sign-out = %d, want 401 at once", status)
+	}
+	waitFor(t, 10*time.Second, "orders to refuse the signed-out token", func() bool {
+		status, _ := send(t, "GET", d.orders+"/api/orders", ann, nil)
+		return status == http.StatusUnauthorized
+	})
+	if took := time.Since(out); took > 5500*time.Millisecond {
+		t.Errorf("orders accepted the token %s after the sign-out, want at most 5 s", took)
+	}
+}
