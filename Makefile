@@ -76,18 +76,22 @@ bench-books: ## seed 100,000 and 500,000 books once into a cluster in .benchdata
 
 # Load tests (scripts/loadtest.sh): a persistent cluster in .loaddata/ (or
 # DATABASE_URL) seeded with LOAD_BOOKS books once, bookapp served on
-# 127.0.0.1:8089 while loadgen measures it, then everything stopped.
+# 127.0.0.1:8089 while k6 (scripts/k6/) loads it and the script reads the
+# CPU it costs, then everything stopped.
 PROFILE    ?= smoke
 PAGE_SIZE  ?= 100
 LOAD_BOOKS ?= 100000
 
-.PHONY: loadtest bench-http loadgen
+.PHONY: loadtest bench-http
 
-loadtest: build loadgen ## the shop's scenario on 100,000 books: PROFILE=smoke|load, PAGE_SIZE=100; fails on missed thresholds
+loadtest: build bin/k6 ## the shop's scenario on 100,000 books: PROFILE=smoke|load, PAGE_SIZE=100; fails on missed thresholds
 	PROFILE='$(PROFILE)' PAGE_SIZE='$(PAGE_SIZE)' LOAD_BOOKS='$(LOAD_BOOKS)' ./scripts/loadtest.sh scenario
 
-bench-http: build loadgen ## req/s of the book list and one book at 50 connections, next to pgbench on the list's SELECT
+bench-http: build bin/k6 ## req/s, latency and CPU per request of /healthz, pages of 100 and 10, one book and the tags at 50 connections, next to pgbench on the list's SELECT
 	LOAD_BOOKS='$(LOAD_BOOKS)' ./scripts/loadtest.sh bench-http
 
-loadgen: ## build bin/loadgen, the load generator
-	go build -o bin/loadgen ./app/cmd/loadgen
+K6_VERSION = v1.8.1
+.PHONY: k6
+k6: bin/k6 ## build bin/k6 (go.k6.io/k6, pinned) from the Go module proxy, once (about two minutes)
+bin/k6:
+	GOBIN='$(CURDIR)/bin' go install go.k6.io/k6@$(K6_VERSION)

@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Load tests of bookapp on a seeded catalogue; `make loadtest` and
-# `make bench-http` run this after building bin/bookapp and bin/loadgen.
+# Load tests of bookapp on a seeded catalogue, with k6; `make loadtest` and
+# `make bench-http` run this after building bin/bookapp and bin/k6.
 #
-#   scripts/loadtest.sh scenario     the shop's scenario (loadgen scenario)
-#   scripts/loadtest.sh bench-http   the book list and one book hammered, then
-#                                    pgbench on the list's SELECT
+#   scripts/loadtest.sh scenario     the shop's scenario (scripts/k6/scenario.js)
+#   scripts/loadtest.sh bench-http   one endpoint at a time, hammered
+#                                    (scripts/k6/hammer.js), then pgbench on
+#                                    the list's SELECT
+#
+# k6 measures the requests; what k6 cannot see, the server's CPU, this
+# script reads from /proc before and after each run: the bookapp process's
+# user and system time, and PostgreSQL's (the cluster's postmaster, its
+# running backends and the ones it reaped), divided by the requests k6 sent.
 #
 # Without DATABASE_URL the data lives in a persistent PostgreSQL cluster in
 # $LOAD_DATA (.loaddata/), started by bookapp itself and kept between runs,
 # so the catalogue is seeded once. With DATABASE_URL that database is used
-# (and seeded). Each run starts `bookapp serve` on $LOAD_ADDR, measures, and
-# stops it (which stops the cluster too).
+# (and seeded), and PostgreSQL's CPU is not measured. Each run starts
+# `bookapp serve` on $LOAD_ADDR, measures, and stops it (which stops the
+# cluster too).
 #
 # Settings (environment): PROFILE (smoke | load | DURATION:USERS,...),
 # PAGE_SIZE (100), LOAD_BOOKS (100000), LOAD_ADDR (127.0.0.1:8089),
-# LOAD_DATA (.loaddata), BENCH_CONNS (50), BENCH_SECONDS (20), PGBENCH,
-# BOOKAPP_ADMIN_EMAIL and BOOKAPP_ADMIN_PASSWORD (the app's admin).
+# LOAD_DATA (.loaddata), BENCH_CONNS (50), BENCH_SECONDS (20), PGBENCH, K6
+# (bin/k6), BOOKAPP_ADMIN_EMAIL and BOOKAPP_ADMIN_PASSWORD (the app's admin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,12 +37,17 @@ esac
 
 : "${PROFILE:=smoke}" "${PAGE_SIZE:=100}" "${LOAD_BOOKS:=100000}"
 : "${LOAD_ADDR:=127.0.0.1:8089}" "${LOAD_DATA:=.loaddata}"
-: "${BENCH_CONNS:=50}" "${BENCH_SECONDS:=20}"
+: "${BENCH_CONNS:=50}" "${BENCH_SECONDS:=20}" "${K6:=bin/k6}"
 : "${BOOKAPP_ADMIN_EMAIL:=loadtest-admin@example.com}" "${BOOKAPP_ADMIN_PASSWORD:=loadtest-admin-password}"
 export BOOKAPP_ADMIN_EMAIL BOOKAPP_ADMIN_PASSWORD
 export BOOKAPP_DEV_DATA=$LOAD_DATA
 mkdir -p "$LOAD_DATA"
+LOAD_DATA=$(cd "$LOAD_DATA" && pwd) # k6 opens files relative to its script
 url=http://$LOAD_ADDR
+if [[ ! -x $K6 ]]; then
+	echo "no k6 at $K6: make k6 builds it" >&2
+	exit 1
+fi
 
 where="the cluster in $LOAD_DATA/"
 [[ -z ${DATABASE_URL:-} ]] || where=DATABASE_URL
@@ -58,19 +70,61 @@ trap stop_app EXIT
 trap 'interrupted=1; exit 130' INT
 trap 'exit 143' TERM
 
+for _ in $(seq 120); do
+	curl -sf "$url/readyz" >/dev/null 2>&1 && break
+	kill -0 "$app" 2>/dev/null || { echo "bookapp exited; see $LOAD_DATA/serve.log" >&2; exit 1; }
+	sleep 1
+done
+
+# cpu prints the CPU ticks (1/100 s) used so far by bookapp and by
+# PostgreSQL (0 for a database of DATABASE_URL's).
+cpu() {
+	local a p=0 pm
+	a=$(awk '{print $14 + $15}' "/proc/$app/stat")
+	if [[ -z ${DATABASE_URL:-} && -f $LOAD_DATA/data/postmaster.pid ]]; then
+		pm=$(head -1 "$LOAD_DATA/data/postmaster.pid")
+		for pid in $pm $(pgrep -P "$pm"); do
+			p=$((p + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+		done
+	fi
+	echo "$a $p"
+}
+
+# measure runs k6 with its arguments between two readings of cpu, then
+# prints the CPU per request; it returns k6's status (99: a missed
+# threshold).
+measure() {
+	local a0 p0 a1 p1 n status=0
+	read -r a0 p0 < <(cpu)
+	"$K6" run --quiet -e SUMMARY="$LOAD_DATA/summary.json" "$@" || status=$?
+	read -r a1 p1 < <(cpu)
+	n=$(sed -E 's/.*"requests":([0-9]+).*/\1/' "$LOAD_DATA/summary.json")
+	awk -v a=$((a1 - a0)) -v p=$((p1 - p0)) -v n="$n" -v ext="${DATABASE_URL:-}" 'BEGIN {
+		if (n == 0) exit
+		pg = ext == "" ? sprintf("%.0f µs", p * 10000 / n) : "not measured (DATABASE_URL)"
+		printf "CPU per request: bookapp %.0f µs, PostgreSQL %s (%d requests)\n", a * 10000 / n, pg, n
+	}'
+	return $status
+}
+
 if [[ $mode == scenario ]]; then
-	./bin/loadgen scenario -url "$url" -pid "$app" -profile "$PROFILE" -page-size "$PAGE_SIZE"
+	users=$(case $PROFILE in smoke) echo 5 ;; load) echo 80 ;; *) tr ',' '\n' <<<"$PROFILE" | cut -d: -f2 | sort -n | tail -1 ;; esac)
+	echo "== $users accounts (not measured)"
+	"$K6" run --quiet -e BASE_URL="$url" -e USERS="$users" -e TOKENS="$LOAD_DATA/tokens.json" scripts/k6/accounts.js
+	echo "== the shop's scenario, profile $PROFILE, pages of $PAGE_SIZE"
+	measure -e BASE_URL="$url" -e PROFILE="$PROFILE" -e PAGE_SIZE="$PAGE_SIZE" -e TOKENS="$LOAD_DATA/tokens.json" scripts/k6/scenario.js
 	exit
 fi
 
 # bench-http: each endpoint alone at BENCH_CONNS connections, then pgbench
 # with as many clients on the page's SELECT, while the app idles.
-echo "== GET /api/books?sort=votes&pageSize=100 at $BENCH_CONNS connections"
-./bin/loadgen hammer -pid "$app" -c "$BENCH_CONNS" -d "${BENCH_SECONDS}s" \
-	"$url/api/books?sort=votes&pageSize=100" | tee "$LOAD_DATA/bench-list.txt"
-echo
-echo "== GET /api/books/{id} at $BENCH_CONNS connections"
-./bin/loadgen hammer -pid "$app" -c "$BENCH_CONNS" -d "${BENCH_SECONDS}s" "$url/api/books/{bookId}"
+status=0 i=0
+for path in /healthz "/api/books?sort=votes&pageSize=100" "/api/books?sort=votes&pageSize=10" "/api/books/{bookId}" /api/tags; do
+	echo
+	echo "== GET $path at $BENCH_CONNS connections for ${BENCH_SECONDS}s"
+	measure -e URL="$url$path" -e NAME="GET $path" -e CONNS="$BENCH_CONNS" -e SECONDS="$BENCH_SECONDS" scripts/k6/hammer.js |
+		tee "$LOAD_DATA/bench-$((++i)).txt" || status=1
+done
 
 db=${DATABASE_URL:-postgres://postgres@127.0.0.1:$(cat "$LOAD_DATA/port")/bookapp}
 pgbench=${PGBENCH:-$(command -v pgbench || ls -d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -1)}
@@ -83,9 +137,10 @@ echo "== pgbench on the page's SELECT (scripts/pgbench/list-votes.sql), $BENCH_C
 "$pgbench" -n -M prepared -c "$BENCH_CONNS" -j 2 -T "$BENCH_SECONDS" \
 	-f scripts/pgbench/list-votes.sql "$db" | tee "$LOAD_DATA/bench-pgbench.txt"
 
-rate=$(awk '/^throughput:/ {print $2}' "$LOAD_DATA/bench-list.txt")
+rate=$(awk '/^throughput:/ {print $2; exit}' "$LOAD_DATA/bench-2.txt") # the page of 100
 tps=$(awk '/^tps = / {print $3; exit}' "$LOAD_DATA/bench-pgbench.txt")
 echo
 awk -v r="$rate" -v t="$tps" 'BEGIN {
 	printf "== the page endpoint: %.1f req/s, %.0f %% of pgbench'"'"'s %.1f tps on its SELECT\n", r, 100 * r / t, t
 }'
+exit $status
