@@ -70,11 +70,13 @@ trap stop_app EXIT
 trap 'interrupted=1; exit 130' INT
 trap 'exit 143' TERM
 
+ready=
 for _ in $(seq 120); do
-	curl -sf "$url/readyz" >/dev/null 2>&1 && break
+	curl -sf "$url/readyz" >/dev/null 2>&1 && ready=1 && break
 	kill -0 "$app" 2>/dev/null || { echo "bookapp exited; see $LOAD_DATA/serve.log" >&2; exit 1; }
 	sleep 1
 done
+[[ -n $ready ]] || { echo "bookapp was not ready within 120 s; see $LOAD_DATA/serve.log" >&2; exit 1; }
 
 # cpu prints the CPU ticks (1/100 s) used so far by bookapp and by
 # PostgreSQL (0 for a database of DATABASE_URL's).
@@ -95,9 +97,11 @@ cpu() {
 # threshold).
 measure() {
 	local a0 p0 a1 p1 n status=0
+	rm -f "$LOAD_DATA/summary.json"
 	read -r a0 p0 < <(cpu)
 	"$K6" run --quiet -e SUMMARY="$LOAD_DATA/summary.json" "$@" || status=$?
 	read -r a1 p1 < <(cpu)
+	[[ -f $LOAD_DATA/summary.json ]] || { echo "k6 wrote no summary (status $status)" >&2; return 1; }
 	n=$(sed -E 's/.*"requests":([0-9]+).*/\1/' "$LOAD_DATA/summary.json")
 	awk -v a=$((a1 - a0)) -v p=$((p1 - p0)) -v n="$n" -v ext="${DATABASE_URL:-}" 'BEGIN {
 		if (n == 0) exit
@@ -121,9 +125,10 @@ fi
 status=0 i=0
 for path in /healthz "/api/books?sort=votes&pageSize=100" "/api/books?sort=votes&pageSize=10" "/api/books/{bookId}" /api/tags; do
 	echo
+	i=$((i + 1))
 	echo "== GET $path at $BENCH_CONNS connections for ${BENCH_SECONDS}s"
 	measure -e URL="$url$path" -e NAME="GET $path" -e CONNS="$BENCH_CONNS" -e SECONDS="$BENCH_SECONDS" scripts/k6/hammer.js |
-		tee "$LOAD_DATA/bench-$((++i)).txt" || status=1
+		tee "$LOAD_DATA/bench-$i.txt" || status=1
 done
 
 db=${DATABASE_URL:-postgres://postgres@127.0.0.1:$(cat "$LOAD_DATA/port")/bookapp}

@@ -55,6 +55,8 @@ type Bus struct {
 	log   *slog.Logger
 	slots chan struct{} // a token per ask being handled
 
+	closed chan struct{} // closed when the connection is
+
 	mu     sync.Mutex
 	subs   []*nats.Subscription
 	served map[string]*atomic.Int64 // asks answered, by name
@@ -71,7 +73,12 @@ var _ broker.Remote = (*Bus)(nil)
 func Connect(ctx context.Context, serverURL, name string, wait time.Duration, log *slog.Logger) (*Bus, error) {
 	deadline := time.Now().Add(wait)
 	for {
+		closed := make(chan struct{})
 		nc, err := nats.Connect(serverURL,
+			// While NATS is away an ask fails at once, rather than waiting
+			// in a buffer for the reconnection until its deadline.
+			nats.ReconnectBufSize(-1),
+			nats.ClosedHandler(func(*nats.Conn) { close(closed) }),
 			nats.Name(name),
 			nats.Timeout(time.Second),
 			nats.MaxReconnects(-1),
@@ -84,7 +91,7 @@ func Connect(ctx context.Context, serverURL, name string, wait time.Duration, lo
 			}))
 		if err == nil {
 			log.Info("bus: connected to NATS", slog.String("url", nc.ConnectedUrlRedacted()))
-			return &Bus{nc: nc, log: log, slots: make(chan struct{}, maxInFlight)}, nil
+			return &Bus{nc: nc, log: log, slots: make(chan struct{}, maxInFlight), closed: closed}, nil
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			return nil, fmt.Errorf("NATS at %s did not answer within %s: %w", redact(serverURL), wait, err)
@@ -134,8 +141,8 @@ func (bus *Bus) Serve(b *broker.Broker) error {
 // handle answers one ask in a goroutine of its own (a NATS subscription
 // delivers its messages one at a time).
 func (bus *Bus) handle(b *broker.Broker, name string, m *nats.Msg) {
+	bus.busy.Add(1) // before Close's Wait can run: the subscription's drain waits for this callback
 	bus.slots <- struct{}{}
-	bus.busy.Add(1)
 	go func() {
 		defer func() { <-bus.slots; bus.busy.Done() }()
 		deadline := time.Now().Add(defaultDeadline)
@@ -233,17 +240,26 @@ func (bus *Bus) Served() map[string]int64 {
 	return out
 }
 
-// Close stops serving, lets the asks being handled finish (their replies
-// still go out), and closes the connection.
+// Close stops serving: it drains the subscriptions (the asks already
+// received are still handled), waits for the handlers, whose replies go out,
+// and closes the connection once everything is flushed.
 func (bus *Bus) Close() {
 	bus.mu.Lock()
-	for _, s := range bus.subs {
-		_ = s.Unsubscribe()
-	}
+	subs := bus.subs
 	bus.subs = nil
 	bus.mu.Unlock()
+	for _, s := range subs {
+		_ = s.Drain()
+	}
+	for _, s := range subs { // a drained subscription becomes invalid
+		for deadline := time.Now().Add(10 * time.Second); s.IsValid() && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 	bus.busy.Wait()
-	_ = bus.nc.Drain()
+	_ = bus.nc.Flush()
+	bus.nc.Close()
+	<-bus.closed
 }
 
 // wireError is an error as it crosses: its kind's text (errs), its message,
@@ -285,7 +301,8 @@ func decodeError(body []byte) error {
 }
 
 // unavailable turns a failed request into an error of kind Unavailable that
-// says why, keeping the context's error for errors.Is.
+// says why, wrapping the request's error too (for errors.Is with
+// context.DeadlineExceeded).
 func unavailable(name string, err error) error {
 	why := "NATS is unreachable"
 	switch {
@@ -294,5 +311,5 @@ func unavailable(name string, err error) error {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout):
 		why = "no answer in time"
 	}
-	return fmt.Errorf("%w: %v", errs.New(errs.Unavailable, fmt.Sprintf("%s is unavailable: %s", name, why)), err)
+	return fmt.Errorf("%w: %w", errs.New(errs.Unavailable, fmt.Sprintf("%s is unavailable: %s", name, why)), err)
 }

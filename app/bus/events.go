@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,10 +31,12 @@ import (
 //     consumer per outbox consumer ("books_sales"), hands each batch to the
 //     Feed the consumer subscribed to, and acknowledges an event only after
 //     its handler returned, that is after the consumer's transaction
-//     committed. A failed event, and every later one of the batch, is
-//     redelivered after a backoff, so none is applied before an earlier
-//     one. One instance of a consumer reads at a time, under a PostgreSQL
-//     advisory lock in the consumer's database: the others stand by.
+//     committed. A failed event is handed over again, with the events after
+//     it, after a backoff, by the same reader, which reads nothing new
+//     meanwhile (telling JetStream the events are in progress), so none is
+//     applied before an earlier one. One instance of a consumer reads at a
+//     time, under a PostgreSQL advisory lock in the consumer's database: the
+//     others stand by.
 const (
 	// ForwardConsumer is the bus's name as a consumer of an outbox.
 	ForwardConsumer = "bus.jetstream"
@@ -93,9 +96,11 @@ func (bus *Bus) ForwardEvents(ctx context.Context, ob *outbox.Outbox) error {
 			m.Header.Set(versionHdr, strconv.Itoa(e.Version))
 			m.Header.Set(aggHeader, e.AggregateID.String())
 			m.Header.Set(createdHdr, e.CreatedAt.Format(time.RFC3339Nano))
-			if acks[i], err = js.PublishMsgAsync(m, jetstream.WithMsgID(e.ID.String())); err != nil {
+			ack, err := js.PublishMsgAsync(m, jetstream.WithMsgID(e.ID.String()))
+			if err != nil {
 				return fmt.Errorf("bus: publish event %s: %w", e.ID, err)
 			}
+			acks[i] = ack
 		}
 		for i, a := range acks { // all of them, in order: a batch is all or none
 			select {
@@ -111,20 +116,28 @@ func (bus *Bus) ForwardEvents(ctx context.Context, ob *outbox.Outbox) error {
 	return nil
 }
 
-// ConsumeEvents reads, until ctx is done, the stream of feed's producer for
-// each consumer subscribed to feed, and hands the events to feed.Handle.
-// pool is the consumers' database, where the instances of one consumer take
-// turns under an advisory lock. It returns once every reader has stopped.
-func (bus *Bus) ConsumeEvents(ctx context.Context, feed *outbox.Feed, pool *pgxpool.Pool) error {
+// An EventReader reads a producer's stream for the consumers of a Feed.
+type EventReader struct {
+	bus     *Bus
+	feed    *outbox.Feed
+	readers []reader
+}
+
+type reader struct {
+	consumer string
+	cons     jetstream.Consumer
+}
+
+// NewEventReader creates (or updates) the stream of feed's producer and a
+// durable JetStream consumer for each consumer subscribed to feed: at
+// wiring time, after the subscriptions, so that a JetStream that does not
+// answer stops start-up.
+func (bus *Bus) NewEventReader(ctx context.Context, feed *outbox.Feed) (*EventReader, error) {
 	js, err := bus.ensureStream(ctx, feed.Producer())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	type reader struct {
-		name string
-		cons jetstream.Consumer
-	}
-	var readers []reader
+	r := &EventReader{bus: bus, feed: feed}
 	for _, consumer := range feed.Consumers() {
 		var subjects []string
 		for _, t := range feed.Types(consumer) {
@@ -135,30 +148,34 @@ func (bus *Bus) ConsumeEvents(ctx context.Context, feed *outbox.Feed, pool *pgxp
 			FilterSubjects: subjects,
 			AckPolicy:      jetstream.AckExplicitPolicy,
 			AckWait:        ackWait,
-			MaxDeliver:     -1, // a failing event is retried until it succeeds: never dropped
+			MaxDeliver:     -1, // an event is never dropped
 			MaxAckPending:  batchSize,
 		})
 		if err != nil {
-			return fmt.Errorf("bus: the JetStream consumer of %s: %w", consumer, err)
+			return nil, fmt.Errorf("bus: the JetStream consumer of %s: %w", consumer, err)
 		}
-		readers = append(readers, reader{consumer, cons})
+		r.readers = append(r.readers, reader{consumer, cons})
 	}
-	done := make(chan struct{}, len(readers))
-	for _, r := range readers {
-		go func() {
-			defer func() { done <- struct{}{} }()
+	return r, nil
+}
+
+// Run reads, until ctx is done, each consumer's events and hands them to
+// the feed; pool is the consumers' database, where the instances of one
+// consumer take turns under an advisory lock. Errors (NATS or the database
+// away) are logged and retried. It returns once every reader has stopped.
+func (r *EventReader) Run(ctx context.Context, pool *pgxpool.Pool) {
+	var wg sync.WaitGroup
+	for _, rd := range r.readers {
+		wg.Go(func() {
 			for ctx.Err() == nil {
-				if err := bus.consume(ctx, feed, r.name, r.cons, pool); err != nil && ctx.Err() == nil {
-					bus.log.Warn("bus: reading events failed; trying again", slog.String("consumer", r.name), slog.Any("err", err))
-					sleep(ctx, time.Second)
+				if err := r.bus.consume(ctx, r.feed, rd.consumer, rd.cons, pool); err != nil && ctx.Err() == nil {
+					r.bus.log.Warn("bus: reading events failed; trying again", slog.String("consumer", rd.consumer), slog.Any("err", err))
+					pause(ctx, time.Second)
 				}
 			}
-		}()
+		})
 	}
-	for range readers {
-		<-done
-	}
-	return nil
+	wg.Wait()
 }
 
 // batchSize is the most events a reader takes at once, as the outbox's
@@ -190,7 +207,7 @@ func (bus *Bus) consume(ctx context.Context, feed *outbox.Feed, consumer string,
 	} else if info.NumAckPending > 0 {
 		bus.log.Info("bus: taking over events from another instance", slog.String("consumer", consumer),
 			slog.Int("unacknowledged", info.NumAckPending), slog.Duration("wait", ackWait))
-		sleep(ctx, ackWait)
+		pause(ctx, ackWait)
 	}
 	// One pull subscription for as long as the lock is held: it keeps up to
 	// a batch of events on their way to this instance, so that an event
@@ -217,6 +234,11 @@ func (bus *Bus) consume(ctx context.Context, feed *outbox.Feed, consumer string,
 			}
 			msgs = append(msgs, m)
 		}
+		// The lock is held as long as its session lives: a database that
+		// restarted ended it, and another instance may hold it now.
+		if err := conn.Ping(ctx); err != nil {
+			return fmt.Errorf("the lock's connection: %w", err)
+		}
 		if err := bus.apply(ctx, feed, consumer, msgs); err != nil {
 			return err
 		}
@@ -224,48 +246,59 @@ func (bus *Bus) consume(ctx context.Context, feed *outbox.Feed, consumer string,
 	return nil
 }
 
-// apply hands msgs to the feed and acknowledges the events applied, up to
-// the first that was not: that one and every later one come again after a
-// backoff.
+// apply hands msgs to the feed and acknowledges each event once applied.
+// When one fails, it and the ones after it are handed over again after a
+// backoff, and again, until they are applied or ctx is done: no later event
+// is read meanwhile, and JetStream is told they are in progress, so that it
+// redelivers none of them elsewhere. A stop leaves them unacknowledged, to
+// be delivered again first.
 func (bus *Bus) apply(ctx context.Context, feed *outbox.Feed, consumer string, msgs []jetstream.Msg) error {
 	events := make([]outbox.Event, len(msgs))
-	attempts := make([]int, len(msgs))
 	for i, m := range msgs {
 		e, err := eventOf(m)
 		if err != nil {
 			return err
 		}
 		events[i] = e
-		if md, err := m.Metadata(); err == nil {
-			attempts[i] = int(md.NumDelivered)
+	}
+	for attempt := 1; ; attempt++ {
+		outcomes := feed.Handle(ctx, consumer, events)
+		n := 0 // the events applied, from the first
+		for n < len(outcomes) && outcomes[n] == nil {
+			n++
 		}
-	}
-	outcomes := feed.Handle(ctx, consumer, events)
-	n := 0 // the events applied, from the first
-	for n < len(outcomes) && outcomes[n] == nil {
-		n++
-	}
-	for i := range n {
-		if i == n-1 {
-			// Confirmed by the server: the acknowledgements before it, on
-			// the same connection, were taken too.
-			if err := msgs[i].DoubleAck(ctx); err != nil {
-				return err
-			}
-		} else if err := msgs[i].Ack(); err != nil {
+		if err := ack(ctx, msgs[:n]); err != nil {
 			return err
 		}
+		if n == len(msgs) {
+			return nil
+		}
+		msgs, events = msgs[n:], events[n:]
+		delay := min(outbox.DefaultBackoff(attempt), time.Minute)
+		bus.log.Warn("bus: an event failed; it and the ones after it are handed over again", slog.String("consumer", consumer),
+			slog.String("event", events[0].ID.String()), slog.String("type", events[0].Type),
+			slog.Int("attempt", attempt), slog.Duration("retry_in", delay), slog.Any("err", outcomes[n]))
+		for wait := time.Now().Add(delay); time.Now().Before(wait); {
+			for _, m := range msgs {
+				if err := m.InProgress(); err != nil {
+					return err
+				}
+			}
+			if !pause(ctx, min(time.Until(wait), ackWait/2)) {
+				return ctx.Err()
+			}
+		}
 	}
-	if n == len(msgs) {
-		return nil
-	}
-	failed := outcomes[n]
-	delay := min(outbox.DefaultBackoff(attempts[n]), time.Minute)
-	bus.log.Warn("bus: an event failed; it and the later ones come again", slog.String("consumer", consumer),
-		slog.String("event", events[n].ID.String()), slog.String("type", events[n].Type),
-		slog.Int("attempt", attempts[n]), slog.Duration("retry_in", delay), slog.Any("err", failed))
-	for _, m := range msgs[n:] {
-		if err := m.NakWithDelay(delay); err != nil {
+}
+
+// ack acknowledges msgs; the last one's is confirmed by the server, and with
+// it the ones before, sent on the same connection.
+func ack(ctx context.Context, msgs []jetstream.Msg) error {
+	for i, m := range msgs {
+		if i == len(msgs)-1 {
+			return m.DoubleAck(ctx)
+		}
+		if err := m.Ack(); err != nil {
 			return err
 		}
 	}
@@ -289,11 +322,14 @@ func eventOf(m jetstream.Msg) (outbox.Event, error) {
 		Payload: m.Data(), CreatedAt: created}, nil
 }
 
-func sleep(ctx context.Context, d time.Duration) {
+// pause waits d, or until ctx is done; it reports whether d passed.
+func pause(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
+		return false
 	case <-t.C:
+		return true
 	}
 }

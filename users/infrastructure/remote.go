@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"example.com/bookapp/shared/auth"
 	"example.com/bookapp/shared/broker"
 	"example.com/bookapp/shared/contracts"
+	"example.com/bookapp/shared/errs"
 	"example.com/bookapp/shared/web"
 )
 
@@ -98,7 +100,7 @@ func (a *RemoteAuthenticator) Authenticate(ctx context.Context, token string) (a
 	}
 	r, err := a.ask(ctx, tokenRequest{Token: token})
 	if err != nil {
-		return auth.Principal{}, err
+		return auth.Principal{}, unavailable(ctx, err)
 	}
 	p := auth.Principal{UserID: r.UserID, Name: r.Name, Roles: r.Roles}
 	if a.ttl > 0 {
@@ -145,9 +147,24 @@ func (p *RemoteAddresses) DeliveryAddress(ctx context.Context, userID uuid.UUID)
 	r, err := p.ask(ctx, addressRequest{UserID: userID})
 	switch {
 	case err != nil:
-		return contracts.Address{}, err
+		return contracts.Address{}, unavailable(ctx, err)
 	case !r.Found:
 		return contracts.Address{}, contracts.ErrNoAddress
 	}
 	return contracts.Address{Line1: r.Line1, Line2: r.Line2, City: r.City, Postcode: r.Postcode, Country: r.Country}, nil
+}
+
+// ErrUsersUnavailable is what a process without users answers when users
+// does not: its ask failed without a kind (it ran out of time, say).
+var ErrUsersUnavailable = errs.New(errs.Unavailable, "accounts are unavailable; try again shortly")
+
+// unavailable keeps err when it has a kind (users' own answer, or the bus's
+// unavailable) or is the caller's cancellation, and makes it
+// ErrUsersUnavailable otherwise, so that a slow users context is a 503, not
+// a 500.
+func unavailable(ctx context.Context, err error) error {
+	if errs.KindOf(err) != nil || (errors.Is(err, context.Canceled) && ctx.Err() != nil) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUsersUnavailable, err)
 }

@@ -115,3 +115,22 @@ func TestRemoteAuthenticatorIsBounded(t *testing.T) {
 		t.Errorf("users asked %d times, want 5", n)
 	}
 }
+
+// An ask that runs out of time is users being unavailable (503), not an
+// unexpected failure (500).
+func TestRemoteUsersTimeOutAsUnavailable(t *testing.T) {
+	b := broker.New()
+	slow := func(ctx context.Context, _ struct{ Token string }) (struct{}, error) {
+		<-ctx.Done()
+		return struct{}{}, ctx.Err()
+	}
+	if err := broker.Handle(b, infrastructure.Authenticate, slow); err != nil {
+		t.Fatal(err)
+	}
+	authn := infrastructure.NewRemoteAuthenticator(b, time.Second, 10, time.Now)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := authn.Authenticate(ctx, "tok"); !errors.Is(err, errs.Unavailable) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Authenticate past its deadline = %v, want unavailable (wrapping the deadline)", err)
+	}
+}

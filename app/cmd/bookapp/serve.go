@@ -206,7 +206,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// Books is the only consumer of orders' events: in one process it
 	// subscribes to orders' outbox; in a split deployment orders' process
 	// forwards the events to JetStream and books' process reads them.
-	var feed *outbox.Feed
+	var eventReader *bus.EventReader
 	switch {
 	case booksModule != nil && ordersModule != nil:
 		booksModule.Subscribe(ordersModule.Events())
@@ -215,8 +215,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return failed(err)
 		}
 	case natsBus != nil && booksModule != nil:
-		feed = outbox.NewFeed("orders", log)
+		feed := outbox.NewFeed("orders", log)
 		booksModule.Subscribe(feed)
+		if eventReader, err = natsBus.NewEventReader(ctx, feed); err != nil {
+			return failed(err)
+		}
 	}
 	if events != nil {
 		if err := verifyEvents(events); err != nil {
@@ -254,12 +257,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if inbox != nil {
 		workers.Go(func() { _ = inbox.Run(bgCtx, log) })
 	}
-	if feed != nil {
-		workers.Go(func() {
-			if err := natsBus.ConsumeEvents(bgCtx, feed, background["books"]); err != nil {
-				log.Error("bus: orders' events are not read", slog.Any("err", err))
-			}
-		})
+	if eventReader != nil {
+		workers.Go(func() { eventReader.Run(bgCtx, background["books"]) })
 	}
 	defer func() {
 		stopBackground()

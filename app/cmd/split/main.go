@@ -93,12 +93,18 @@ func run(ctx context.Context) error {
 	}
 
 	var procs []*exec.Cmd
-	defer func() { // SIGTERM to all, then wait: each drains its requests
+	exited := map[*exec.Cmd]chan struct{}{}
+	defer func() { // SIGTERM to all, then wait: each drains its requests; a minute at most
 		for _, p := range procs {
 			_ = p.Process.Signal(syscall.SIGTERM)
 		}
 		for _, p := range procs {
-			_ = p.Wait()
+			select {
+			case <-exited[p]:
+			case <-time.After(time.Minute):
+				_ = p.Process.Kill()
+				<-exited[p]
+			}
 		}
 	}()
 	bases := map[string]string{}
@@ -114,11 +120,13 @@ func run(ctx context.Context) error {
 		if err := p.Start(); err != nil {
 			return err
 		}
-		procs = append(procs, p)
+		done := make(chan struct{})
+		go func() { _ = p.Wait(); close(done) }()
+		procs, exited[p] = append(procs, p), done
 		bases[c] = "http://" + addr
 	}
-	for _, c := range contexts {
-		if err := waitReady(ctx, bases[c]); err != nil {
+	for i, c := range contexts {
+		if err := waitReady(ctx, bases[c], exited[procs[i]]); err != nil {
 			return fmt.Errorf("%s did not become ready (see %s): %w", c, filepath.Join(*dir, c+".log"), err)
 		}
 	}
@@ -155,7 +163,7 @@ var owners = []struct{ prefix, context string }{
 // ownerOf returns the context whose process serves path.
 func ownerOf(path string) string {
 	for _, o := range owners {
-		if path == o.prefix || strings.HasPrefix(path, o.prefix+"/") || strings.HasPrefix(path, o.prefix+"?") {
+		if path == o.prefix || strings.HasPrefix(path, o.prefix+"/") {
 			return o.context
 		}
 	}
@@ -202,8 +210,9 @@ func adminPassword(file string) (string, error) {
 	return p, os.WriteFile(file, []byte(p+"\n"), 0o600)
 }
 
-// waitReady waits up to two minutes for base's /readyz to say 200.
-func waitReady(ctx context.Context, base string) error {
+// waitReady waits up to two minutes for base's /readyz to say 200, unless
+// the process exits first.
+func waitReady(ctx context.Context, base string, exited <-chan struct{}) error {
 	deadline := time.Now().Add(2 * time.Minute)
 	client := &http.Client{Timeout: 2 * time.Second}
 	for {
@@ -218,6 +227,10 @@ func waitReady(ctx context.Context, base string) error {
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			return err
 		}
-		time.Sleep(250 * time.Millisecond)
+		select {
+		case <-exited:
+			return errors.New("the process exited")
+		case <-time.After(250 * time.Millisecond):
+		}
 	}
 }
