@@ -125,13 +125,12 @@ func (bus *Bus) Serve(b *broker.Broker) error {
 		if err != nil {
 			return fmt.Errorf("bus: serve %s: %w", name, err)
 		}
-		desc, err := bus.nc.QueueSubscribe(describePrefix+name, queueGroup, func(m *nats.Msg) { bus.describe(b, name, m) })
-		if err != nil {
-			return fmt.Errorf("bus: serve %s: %w", name, err)
-		}
 		bus.mu.Lock()
-		bus.subs = append(bus.subs, ask, desc)
+		bus.subs = append(bus.subs, ask)
 		bus.mu.Unlock()
+		if err := bus.answer(describePrefix+name, func() (any, error) { return b.Signature(name) }); err != nil {
+			return err
+		}
 	}
 	// The subscriptions are in place on the server once it has answered a
 	// round trip: from then on, other processes' asks reach this one.
@@ -167,19 +166,6 @@ func (bus *Bus) handle(b *broker.Broker, name string, m *nats.Msg) {
 	}()
 }
 
-func (bus *Bus) describe(b *broker.Broker, name string, m *nats.Msg) {
-	sig, err := b.Signature(name)
-	reply := nats.NewMsg(m.Reply)
-	if err != nil {
-		reply.Header.Set(errorHeader, "1")
-		reply.Data = encodeError(err)
-	} else if reply.Data, err = json.Marshal(sig); err != nil {
-		reply.Header.Set(errorHeader, "1")
-		reply.Data = encodeError(err)
-	}
-	_ = m.RespondMsg(reply)
-}
-
 // Ask sends req to a handler of name in another process and waits, until
 // ctx is done, for its reply.
 func (bus *Bus) Ask(ctx context.Context, name string, req []byte) ([]byte, error) {
@@ -206,26 +192,56 @@ func (bus *Bus) Ask(ctx context.Context, name string, req []byte) ([]byte, error
 // asking again until one answers or ctx is done (a process that is still
 // starting).
 func (bus *Bus) Describe(ctx context.Context, name string) (broker.Signature, error) {
+	var sig broker.Signature
+	return sig, bus.describeUntil(ctx, describePrefix+name, &sig)
+}
+
+// describeUntil requests subject until a process answers or ctx is done,
+// and decodes the answer into out.
+func (bus *Bus) describeUntil(ctx context.Context, subject string, out any) error {
 	for {
 		actx, cancel := context.WithTimeout(ctx, time.Second)
-		reply, err := bus.nc.RequestWithContext(actx, describePrefix+name, nil)
+		reply, err := bus.nc.RequestWithContext(actx, subject, nil)
 		cancel()
 		if err == nil {
 			if reply.Header.Get(errorHeader) != "" {
-				return broker.Signature{}, decodeError(reply.Data)
+				return decodeError(reply.Data)
 			}
-			var sig broker.Signature
-			if err := json.Unmarshal(reply.Data, &sig); err != nil {
-				return broker.Signature{}, fmt.Errorf("bus: the signature of %s: %w", name, err)
+			if err := json.Unmarshal(reply.Data, out); err != nil {
+				return fmt.Errorf("bus: the answer on %s: %w", subject, err)
 			}
-			return sig, nil
+			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return broker.Signature{}, fmt.Errorf("no process answered on NATS: %w", err)
+			return fmt.Errorf("no process answered on NATS: %w", err)
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// answer subscribes to subject in the queue group, answering each request
+// with what describe returns, until Close.
+func (bus *Bus) answer(subject string, describe func() (any, error)) error {
+	sub, err := bus.nc.QueueSubscribe(subject, queueGroup, func(m *nats.Msg) {
+		reply := nats.NewMsg(m.Reply)
+		v, err := describe()
+		if err == nil {
+			reply.Data, err = json.Marshal(v)
+		}
+		if err != nil {
+			reply.Header.Set(errorHeader, "1")
+			reply.Data = encodeError(err)
+		}
+		_ = m.RespondMsg(reply)
+	})
+	if err != nil {
+		return fmt.Errorf("bus: answer on %s: %w", subject, err)
+	}
+	bus.mu.Lock()
+	bus.subs = append(bus.subs, sub)
+	bus.mu.Unlock()
+	return nil
 }
 
 // Served returns how many asks of each name this process has answered for

@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"example.com/bookapp/shared/broker"
 	"example.com/bookapp/shared/outbox"
 )
 
@@ -41,11 +42,12 @@ const (
 	// ForwardConsumer is the bus's name as a consumer of an outbox.
 	ForwardConsumer = "bus.jetstream"
 
-	eventsPrefix = "bookapp.events."
-	typeHeader   = "Bookapp-Event-Type"
-	versionHdr   = "Bookapp-Event-Version"
-	aggHeader    = "Bookapp-Event-Aggregate"
-	createdHdr   = "Bookapp-Event-Created-At"
+	eventsPrefix    = "bookapp.events."
+	eventTypePrefix = "bookapp.event-type." // + the type: its payload's description
+	typeHeader      = "Bookapp-Event-Type"
+	versionHdr      = "Bookapp-Event-Version"
+	aggHeader       = "Bookapp-Event-Aggregate"
+	createdHdr      = "Bookapp-Event-Created-At"
 
 	// ackWait is how long a delivered event may stay unacknowledged before
 	// JetStream delivers it again: longer than a batch's effect takes. An
@@ -85,6 +87,13 @@ func (bus *Bus) ForwardEvents(ctx context.Context, ob *outbox.Outbox) error {
 	js, err := bus.ensureStream(ctx, ob.Schema())
 	if err != nil {
 		return err
+	}
+	// The declared payloads, for consumers in other processes to check
+	// theirs against at start-up (NewEventReader).
+	for name, t := range ob.Declared() {
+		if err := bus.answer(eventTypePrefix+name, func() (any, error) { return broker.Describe(t) }); err != nil {
+			return err
+		}
 	}
 	prefix := eventsPrefix + ob.Schema() + "."
 	ob.Forward(ForwardConsumer, func(ctx context.Context, events []outbox.Event) error {
@@ -128,11 +137,33 @@ type reader struct {
 	cons     jetstream.Consumer
 }
 
-// NewEventReader creates (or updates) the stream of feed's producer and a
-// durable JetStream consumer for each consumer subscribed to feed: at
-// wiring time, after the subscriptions, so that a JetStream that does not
-// answer stops start-up.
+// NewEventReader checks each consumer subscribed to feed against the
+// payloads the producer's process declares (broker.Mappable, as in one
+// process; it waits for that process until ctx is done), then creates (or
+// updates) the producer's stream and a durable JetStream consumer for each
+// consumer: at wiring time, after the subscriptions, so that a broken event
+// contract or a JetStream that does not answer stops start-up.
 func (bus *Bus) NewEventReader(ctx context.Context, feed *outbox.Feed) (*EventReader, error) {
+	var problems []error
+	for _, consumer := range feed.Consumers() {
+		for name, t := range feed.Subscribed(consumer) {
+			var desc broker.TypeDesc
+			if err := bus.describeUntil(ctx, eventTypePrefix+name, &desc); err != nil {
+				problems = append(problems, fmt.Errorf("bus: %s subscribes to %q, which no process publishes: %w", consumer, name, err))
+				continue
+			}
+			published, err := desc.Type()
+			if err == nil {
+				err = broker.Mappable(name, "event", published, t)
+			}
+			if err != nil {
+				problems = append(problems, fmt.Errorf("bus: %s: %w", consumer, err))
+			}
+		}
+	}
+	if err := errors.Join(problems...); err != nil {
+		return nil, fmt.Errorf("the event contracts between processes do not hold: %w", err)
+	}
 	js, err := bus.ensureStream(ctx, feed.Producer())
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"example.com/bookapp/devtools/natslocal"
 	"example.com/bookapp/devtools/testdb"
+	"example.com/bookapp/shared/broker"
 	"example.com/bookapp/shared/outbox"
 )
 
@@ -76,6 +78,23 @@ func TestEventsAcrossProcessesKeepTheirOrder(t *testing.T) {
 	a := &applied{seen: map[uuid.UUID]bool{}, order: map[uuid.UUID][]int{}, failOnce: map[int]bool{1: true}}
 
 	ctx, cancel := context.WithCancel(context.Background())
+	// The producer's process: it declares the payloads (which the readers
+	// check theirs against); the test publishes the events itself.
+	pb, err := Connect(ctx, url, "producer", time.Second, quietLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pb.Close()
+	ob := outbox.New(pool, "shop", outbox.Options{Log: quietLog})
+	outbox.Declare[change](ob, "shop.placed", 1)
+	outbox.Declare[change](ob, "shop.cancelled", 1)
+	if err := pb.ForwardEvents(ctx, ob); err != nil {
+		t.Fatal(err)
+	}
+	js, err := pb.ensureStream(ctx, "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var readers sync.WaitGroup
 	for i := range 2 { // two instances of the consumer's process
 		b, err := Connect(ctx, url, fmt.Sprint("reader ", i), time.Second, quietLog)
@@ -94,15 +113,6 @@ func TestEventsAcrossProcessesKeepTheirOrder(t *testing.T) {
 	}
 	defer func() { cancel(); readers.Wait() }()
 
-	pb, err := Connect(ctx, url, "producer", time.Second, quietLog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pb.Close()
-	js, err := pb.ensureStream(ctx, "shop")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Aggregate x: event 1 (fails once), then 2. Then 20 aggregates of
 	// three events each.
 	x := uuid.New()
@@ -145,5 +155,54 @@ func TestEventsAcrossProcessesKeepTheirOrder(t *testing.T) {
 	}
 	if errors.Is(ctx.Err(), context.Canceled) {
 		t.Error("the readers stopped early")
+	}
+}
+
+// A consumer in another process whose struct does not map from the
+// producer's declared payload stops start-up, naming the field; one that
+// maps starts.
+func TestEventContractsAcrossProcesses(t *testing.T) {
+	url := natslocal.New(t).URL()
+	quietLog := slog.New(slog.DiscardHandler)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	producer, err := Connect(ctx, url, "producer", time.Second, quietLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer producer.Close()
+	ob := outbox.New(testdb.New(t), "shop", outbox.Options{Log: quietLog})
+	type placed struct {
+		OrderID uuid.UUID
+		Copies  int
+	}
+	outbox.Declare[placed](ob, "shop.placed", 1)
+	if err := producer.ForwardEvents(ctx, ob); err != nil {
+		t.Fatal(err)
+	}
+	consumer, err := Connect(ctx, url, "consumer", time.Second, quietLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer consumer.Close()
+
+	good := outbox.NewFeed("shop", quietLog)
+	outbox.Subscribe(good, "test.good", "shop.placed", func(context.Context, []outbox.Received[struct{ Copies int }]) error { return nil })
+	if _, err := consumer.NewEventReader(ctx, good); err != nil {
+		t.Errorf("a consumer whose struct maps: %v", err)
+	}
+	bad := outbox.NewFeed("shop", quietLog)
+	outbox.Subscribe(bad, "test.bad", "shop.placed", func(context.Context, []outbox.Received[struct{ Copies string }]) error { return nil })
+	_, err = consumer.NewEventReader(ctx, bad)
+	var me *broker.MappingError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), "Copies") {
+		t.Errorf("a consumer reading Copies as a string: %v, want a mapping error naming Copies", err)
+	}
+	short, cancelShort := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancelShort()
+	none := outbox.NewFeed("shop", quietLog)
+	outbox.Subscribe(none, "test.none", "shop.refunded", func(context.Context, []outbox.Received[struct{}]) error { return nil })
+	if _, err := consumer.NewEventReader(short, none); err == nil || !strings.Contains(err.Error(), "shop.refunded") {
+		t.Errorf("a type no process publishes: %v, want an error naming it", err)
 	}
 }

@@ -73,11 +73,11 @@ func (b *Broker) Signature(name string) (Signature, error) {
 	if h == nil {
 		return Signature{}, fmt.Errorf("%w for %q", ErrNoHandler, name)
 	}
-	req, err := describe(h.req, 0)
+	req, err := Describe(h.req)
 	if err != nil {
 		return Signature{}, fmt.Errorf("broker: %q: request: %w", name, err)
 	}
-	rep, err := describe(h.rep, 0)
+	rep, err := Describe(h.rep)
 	if err != nil {
 		return Signature{}, fmt.Errorf("broker: %q: reply: %w", name, err)
 	}
@@ -124,6 +124,11 @@ var scalarTypes = map[reflect.Kind]reflect.Type{
 	reflect.Uint32: reflect.TypeFor[uint32](), reflect.Uint64: reflect.TypeFor[uint64](),
 	reflect.Float32: reflect.TypeFor[float32](), reflect.Float64: reflect.TypeFor[float64](),
 }
+
+// Describe describes t for another process, which rebuilds it with
+// TypeDesc.Type and checks it with Mappable: how the broker's handlers and
+// the outbox's events are checked across processes.
+func Describe(t reflect.Type) (TypeDesc, error) { return describe(t, 0) }
 
 func describe(t reflect.Type, depth int) (TypeDesc, error) {
 	if depth > maxDepth {

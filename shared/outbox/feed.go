@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"maps"
+	"reflect"
 	"slices"
 
 	"github.com/google/uuid"
@@ -37,6 +38,17 @@ func (f *Feed) Consumers() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Sorted(maps.Keys(f.byName))
+}
+
+// Subscribed returns the struct consumer decodes each event type it
+// subscribes to into, by type: what is checked against the producer's.
+func (f *Feed) Subscribed(consumer string) map[string]reflect.Type {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if s := f.byName[consumer]; s != nil {
+		return maps.Clone(s.types)
+	}
+	return nil
 }
 
 // Types returns the event types consumer subscribes to, sorted.

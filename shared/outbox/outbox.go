@@ -254,6 +254,18 @@ func Subscribe[T any](src Source, consumer, name string, h func(ctx context.Cont
 	})
 }
 
+// Declared returns the struct each declared event type's payload is, by
+// type: what a consumer in another process is checked against.
+func (o *Outbox) Declared() map[string]reflect.Type {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make(map[string]reflect.Type, len(o.declared))
+	for name, d := range o.declared {
+		out[name] = d.typ
+	}
+	return out
+}
+
 // Forward makes consumer a receiver of every event type declared so far,
 // handed to h undecoded: for the app's bus, which carries the events to
 // consumers in other processes. h must be idempotent by event id like any

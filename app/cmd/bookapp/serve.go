@@ -206,7 +206,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// Books is the only consumer of orders' events: in one process it
 	// subscribes to orders' outbox; in a split deployment orders' process
 	// forwards the events to JetStream and books' process reads them.
-	var eventReader *bus.EventReader
+	var feed *outbox.Feed
 	switch {
 	case booksModule != nil && ordersModule != nil:
 		booksModule.Subscribe(ordersModule.Events())
@@ -215,11 +215,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return failed(err)
 		}
 	case natsBus != nil && booksModule != nil:
-		feed := outbox.NewFeed("orders", log)
+		feed = outbox.NewFeed("orders", log)
 		booksModule.Subscribe(feed)
-		if eventReader, err = natsBus.NewEventReader(ctx, feed); err != nil {
-			return failed(err)
-		}
 	}
 	if events != nil {
 		if err := verifyEvents(events); err != nil {
@@ -242,6 +239,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if err := verifyBroker(ctx, b, cfg.dbWait); err != nil {
 		return failed(err)
+	}
+	var eventReader *bus.EventReader
+	if feed != nil {
+		// Waits, as the asks' verification does, for orders' process.
+		vctx, cancel := context.WithTimeout(ctx, cfg.dbWait)
+		eventReader, err = natsBus.NewEventReader(vctx, feed)
+		cancel()
+		if err != nil {
+			return failed(err)
+		}
 	}
 	api := httpapi.New(deps)
 	current.Store(&api)
