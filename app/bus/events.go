@@ -190,6 +190,21 @@ func (bus *Bus) NewEventReader(ctx context.Context, feed *outbox.Feed) (*EventRe
 	return r, nil
 }
 
+// Pending returns, by consumer, the events of the stream not yet
+// acknowledged by it: not yet delivered, or delivered and being applied
+// (or retried). For the metrics.
+func (r *EventReader) Pending(ctx context.Context) (map[string]uint64, error) {
+	out := make(map[string]uint64, len(r.readers))
+	for _, rd := range r.readers {
+		info, err := rd.cons.Info(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out[rd.consumer] = info.NumPending + uint64(info.NumAckPending)
+	}
+	return out, nil
+}
+
 // Run reads, until ctx is done, each consumer's events and hands them to
 // the feed; pool is the consumers' database, where the instances of one
 // consumer take turns under an advisory lock. Errors (NATS or the database

@@ -95,7 +95,10 @@ func TestEventsAcrossProcessesKeepTheirOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var readers sync.WaitGroup
+	var (
+		readers    sync.WaitGroup
+		lastReader *EventReader
+	)
 	for i := range 2 { // two instances of the consumer's process
 		b, err := Connect(ctx, url, fmt.Sprint("reader ", i), time.Second, quietLog)
 		if err != nil {
@@ -110,6 +113,7 @@ func TestEventsAcrossProcessesKeepTheirOrder(t *testing.T) {
 		}
 		readers.Go(func() { r.Run(ctx, pool) })
 		defer b.Close()
+		lastReader = r
 	}
 	defer func() { cancel(); readers.Wait() }()
 
@@ -145,6 +149,9 @@ func TestEventsAcrossProcessesKeepTheirOrder(t *testing.T) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if p, err := lastReader.Pending(ctx); err != nil || p["test.changes"] != 0 {
+		t.Errorf("pending once all are applied: %v, %v, want 0", p, err)
+	}
 	if got := fmt.Sprint(a.order[x]); got != "[1 2]" {
 		t.Errorf("aggregate x applied %s, want [1 2]: the failed event first", got)
 	}

@@ -263,6 +263,40 @@ func (c busCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
+// A FeedStater reports, by consumer, the events of another process's
+// stream not yet applied; *bus.EventReader is one.
+type FeedStater interface {
+	Pending(ctx context.Context) (map[string]uint64, error)
+}
+
+// WatchFeed adds bookapp_bus_events_pending{consumer}, read from JetStream
+// at each scrape: the events another process published that a consumer here
+// has not applied yet (the split deployment's counterpart of
+// bookapp_events_pending).
+func (m *Metrics) WatchFeed(f FeedStater) {
+	m.registry.MustRegister(feedCollector{f})
+}
+
+type feedCollector struct{ feed FeedStater }
+
+var feedPending = prometheus.NewDesc("bookapp_bus_events_pending",
+	"Events of another process's stream that a consumer here has not applied yet, by consumer.", []string{"consumer"}, nil)
+
+func (c feedCollector) Describe(ch chan<- *prometheus.Desc) { ch <- feedPending }
+
+func (c feedCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), eventStatsTimeout)
+	defer cancel()
+	pending, err := c.feed.Pending(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(feedPending, err)
+		return
+	}
+	for consumer, n := range pending {
+		ch <- prometheus.MustNewConstMetric(feedPending, prometheus.GaugeValue, float64(n), consumer)
+	}
+}
+
 // An EventStater reports the undelivered events of an outbox;
 // *outbox.Outbox is one.
 type EventStater interface {

@@ -249,6 +249,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if err != nil {
 			return failed(err)
 		}
+		metrics.WatchFeed(eventReader)
 	}
 	api := httpapi.New(deps)
 	current.Store(&api)

@@ -141,6 +141,12 @@ func ordersStory(t *testing.T, d *deployment) {
 	waitFor(t, 10*time.Second, "Emma first once Dune's order is cancelled", func() bool {
 		return bestsellers(t, d.books) == "Emma,Dune"
 	})
+	if p := d.procs["books"]; p != nil { // split: books' process reports what it has not applied
+		waitFor(t, 10*time.Second, "books' metrics to show no event pending", func() bool {
+			_, _, body := get(t, p.base+"/metrics")
+			return strings.Contains(string(body), `bookapp_bus_events_pending{consumer="books.sales"} 0`)
+		})
+	}
 
 	// Books' and users' refusals become orders' own 422s, as in one process.
 	missing := "01900000-0000-7000-8000-000000000000"
