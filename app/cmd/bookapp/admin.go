@@ -2,16 +2,13 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"example.com/bookapp/devtools/devsecret"
 	"example.com/bookapp/users"
 )
 
@@ -51,17 +48,5 @@ func ensureAdmin(ctx context.Context, m *users.Module, cfg *config, getenv func(
 // devAdminPassword reads the development admin's password from dir, making
 // and saving one the first time.
 func devAdminPassword(dir string) (string, error) {
-	path := filepath.Join(dir, "admin-password")
-	b, err := os.ReadFile(path)
-	if err == nil && len(strings.TrimSpace(string(b))) >= 10 {
-		return strings.TrimSpace(string(b)), nil
-	}
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("development admin password: %w", err)
-	}
-	password := "dev-" + rand.Text()
-	if err := os.WriteFile(path, []byte(password+"\n"), 0o600); err != nil {
-		return "", fmt.Errorf("development admin password: %w", err)
-	}
-	return password, nil
+	return devsecret.Password(filepath.Join(dir, "admin-password"))
 }

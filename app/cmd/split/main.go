@@ -8,8 +8,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"example.com/bookapp/devtools/devsecret"
 	"example.com/bookapp/devtools/natslocal"
 	"example.com/bookapp/devtools/pglocal"
 )
@@ -78,7 +77,7 @@ func run(ctx context.Context) error {
 		urls[c] = cluster.URL("postgres")
 		fmt.Printf("%-11s %s\n", c+" db", urls[c])
 	}
-	password, err := adminPassword(filepath.Join(*dir, "admin-password"))
+	password, err := devsecret.Password(filepath.Join(*dir, "admin-password"))
 	if err != nil {
 		return err
 	}
@@ -192,22 +191,6 @@ func frontDoor(addr string, bases map[string]string) (*http.Server, error) {
 	})}
 	go func() { _ = srv.Serve(ln) }()
 	return srv, nil
-}
-
-// adminPassword reads the administrator's password from file, making one
-// the first time.
-func adminPassword(file string) (string, error) {
-	if b, err := os.ReadFile(file); err == nil {
-		return strings.TrimSpace(string(b)), nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return "", err
-	}
-	b := make([]byte, 12)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	p := hex.EncodeToString(b)
-	return p, os.WriteFile(file, []byte(p+"\n"), 0o600)
 }
 
 // waitReady waits up to two minutes for base's /readyz to say 200, unless
