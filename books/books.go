@@ -4,13 +4,15 @@
 // context's setup package hands it: the schema's migrations (Migrations),
 // the HTTP routes (Routes) and their part of the OpenAPI document (OpenAPI),
 // the broker handlers (RegisterHandlers: the one orders asks for the books
-// of an order), and its subscription to orders' events (Subscribe). It is the top layer of the context, and the only
+// of an order), its subscription to orders' events (Subscribe) and its
+// background work (Run). It is the top layer of the context, and the only
 // package of it the app imports.
 package books
 
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"example.com/bookapp/books/httpapi"
@@ -44,6 +46,7 @@ type Module struct {
 	service  *service.Service
 	lists    *listbooks.Service
 	forOrder *infrastructure.ForOrder
+	sales    *infrastructure.SalesLister // on events
 }
 
 // New wires the books context over pool, whose database must hold the
@@ -65,6 +68,7 @@ func New(pool *pgxpool.Pool, opts Options) *Module {
 		}, now),
 		lists:    listbooks.New(pool, now),
 		forOrder: infrastructure.NewForOrder(store),
+		sales:    infrastructure.NewSalesLister(events, infrastructure.SalesListDelay),
 	}
 }
 
@@ -97,12 +101,19 @@ func (m *Module) RegisterHandlers(b *broker.Broker) error {
 // they feed the bestsellers sort and the reviews' verified purchases. Call
 // it at wiring time, before the source's Verify and Run.
 func (m *Module) Subscribe(events outbox.Source) {
-	infrastructure.SubscribeSales(events, m.events)
+	infrastructure.SubscribeSales(events, m.events, m.sales)
 }
 
-// Inbox returns the books schema's inbox of applied events, whose Run the
-// app starts to delete old entries.
-func (m *Module) Inbox() *outbox.Inbox { return m.events.Inbox() }
+// Run does the context's background work until ctx is done: it copies the
+// copies sold that the events move to the book list (see
+// infrastructure.SalesLister) and deletes old entries of the schema's
+// inbox. The app runs it in every process that runs the context.
+func (m *Module) Run(ctx context.Context, log *slog.Logger) {
+	var work sync.WaitGroup
+	work.Go(func() { m.sales.Run(ctx, log) })
+	work.Go(func() { _ = m.events.Inbox().Run(ctx, log) })
+	work.Wait()
+}
 
 // Migrations returns the books context's schema migrations, which the app
 // applies at start-up before it serves.

@@ -58,6 +58,7 @@ type testApp struct {
 	pool       *pgxpool.Pool // the request pool
 	background *pgxpool.Pool // the background pool, three connections, as serve's
 	events     *outbox.Outbox
+	books      *books.Module
 }
 
 // wireApp wires the contexts over pool as serve does (orders asks books
@@ -99,16 +100,19 @@ func wireApp(t testing.TB, pool *pgxpool.Pool, now func() time.Time) *testApp {
 		Orders: ordersModule,
 	}))
 	t.Cleanup(srv.Close)
-	return &testApp{srv: srv, pool: pool, background: background, events: ordersModule.Events()}
+	return &testApp{srv: srv, pool: pool, background: background, events: ordersModule.Events(), books: booksModule}
 }
 
-// relay runs orders' relays until the test ends.
+// relay runs orders' relays, and books' background work (which lists the
+// copies sold the events move), until the test ends.
 func (a *testApp) relay(t testing.TB) {
 	ctx, stopRelays := context.WithCancel(context.Background())
-	relayed := make(chan error, 1)
+	relayed, listed := make(chan error, 1), make(chan struct{})
 	go func() { relayed <- a.events.Run(ctx) }()
+	go func() { a.books.Run(ctx, slog.New(slog.DiscardHandler)); close(listed) }()
 	t.Cleanup(func() {
 		stopRelays()
+		<-listed
 		if err := <-relayed; err != nil {
 			t.Errorf("relays: %v", err)
 		}

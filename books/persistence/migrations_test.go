@@ -20,7 +20,7 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // creating the schema's tables and nothing outside it.
 func TestMigrations(t *testing.T) {
 	got := testdb.CheckMigrations(t, persistence.Migrations())
-	want := []string{"books.authors", "books.book_authors", "books.book_tags", "books.books", "books.inbox", "books.purchases", "books.reviews", "books.schema_migrations", "books.tags"}
+	want := []string{"books.authors", "books.book_authors", "books.book_tags", "books.books", "books.inbox", "books.purchases", "books.reviews", "books.sales", "books.schema_migrations", "books.tags"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tables (-want +got):\n%s", diff)
 	}

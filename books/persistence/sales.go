@@ -37,11 +37,11 @@ func (s *Store) Inbox() *outbox.Inbox { return s.inbox }
 // RecordPurchases applies purchases, told by events consumer received, in
 // one statement (see outbox.Inbox): it records each event in the inbox and,
 // for the events recorded the first time only, a purchase row per book of
-// the order (books.purchases), the copies on each book's copies_sold, and
-// the count on its tag rows' copy. A redelivered event changes nothing. The
-// copies of one book are summed over the batch, so a book sold in many of
-// its orders is updated once. A book the catalogue does not hold gets its
-// purchase row and no count.
+// the order (books.purchases) and the copies on each book's exact count
+// (books.sales), which ListSales then copies to the book list. A
+// redelivered event changes nothing. The copies of one book are summed over
+// the batch, so a book sold in many of its orders is updated once. A book
+// the catalogue does not hold gets its purchase row and no count.
 func (s *Store) RecordPurchases(ctx context.Context, consumer string, purchases []Purchase) error {
 	var (
 		events            = make([]uuid.UUID, len(purchases))
@@ -56,8 +56,6 @@ func (s *Store) RecordPurchases(ctx context.Context, consumer string, purchases 
 			books, quantities = append(books, l.BookID), append(quantities, int32(l.Quantity))
 		}
 	}
-	// The counts move under each book's row lock, and the tag rows copy the
-	// count the update left, as AddReview copies the average.
 	_, err := s.pool.Exec(ctx, `
 		WITH first AS (
 			INSERT INTO books.inbox (consumer, event_id, received_at)
@@ -71,7 +69,7 @@ func (s *Store) RecordPurchases(ctx context.Context, consumer string, purchases 
 			JOIN first USING (event_id)
 			ON CONFLICT (order_id, book_id) DO NOTHING
 			RETURNING book_id, quantity
-		)`+moveCopies("bought", "+"),
+		)`+addCopies("bought"),
 		consumer, events, lineEvents, orders, users, books, quantities)
 	return pgtx.Wrap("books: record purchases", err)
 }
@@ -79,7 +77,7 @@ func (s *Store) RecordPurchases(ctx context.Context, consumer string, purchases 
 // RecordCancellations applies cancellations, told by events consumer
 // received, in one statement: it records each event in the inbox and, for
 // those recorded the first time only, deletes the order's purchase rows and
-// takes their copies off each book's copies_sold and its tag rows' copy. An
+// takes their copies off each book's exact count (books.sales). An
 // order with no purchase rows (none recorded, or cancelled before) changes
 // nothing.
 func (s *Store) RecordCancellations(ctx context.Context, consumer string, cancellations []Cancellation) error {
@@ -98,25 +96,64 @@ func (s *Store) RecordCancellations(ctx context.Context, consumer string, cancel
 			USING unnest($2::uuid[], $3::uuid[]) AS c (event_id, order_id) JOIN first USING (event_id)
 			WHERE p.order_id = c.order_id
 			RETURNING p.book_id, p.quantity
-		)`+moveCopies("returned", "-"),
+		)`+takeCopies("returned"),
 		consumer, events, orders)
 	return pgtx.Wrap("books: record cancellations", err)
 }
 
-// moveCopies ends the statements of RecordPurchases and RecordCancellations:
-// it adds (sign "+") or takes off ("-") the quantities of the rows of the
-// CTE lines (book_id, quantity) to each book's copies_sold, summed per book,
-// and copies each book's new count to its tag rows. The sums come in book
-// order, which the plan for a batch's few books (a nested loop over them)
-// follows, so two batches of the same books mostly lock their rows alike;
-// PostgreSQL does not promise it, and a deadlock is retried by the relay.
-func moveCopies(lines, sign string) string {
-	return `, counted AS (
-			UPDATE books.books b SET copies_sold = b.copies_sold ` + sign + ` x.quantity
-			FROM (SELECT book_id, sum(quantity) AS quantity FROM ` + lines + ` GROUP BY book_id ORDER BY book_id) x
-			WHERE b.id = x.book_id
+// addCopies ends the statement of RecordPurchases: it adds the quantities
+// of the rows of the CTE lines (book_id, quantity), summed per book, to each
+// book's row of books.sales — a narrow row, not the book's —, under that
+// row's lock. The sums come in book order, so two batches of the same books
+// lock their rows alike; a deadlock is retried by the relay. A book the
+// catalogue does not hold has no count. A book's first row starts from the
+// count on the book, listed: until a book has a row (books sold before
+// books.sales existed), the count on the book is its exact count.
+func addCopies(lines string) string {
+	return `
+		INSERT INTO books.sales AS s (book_id, copies_sold, listed)
+		SELECT x.book_id, b.copies_sold + x.quantity, b.copies_sold
+		FROM (SELECT book_id, sum(quantity)::integer AS quantity FROM ` + lines + ` GROUP BY book_id) x
+		JOIN books.books b ON b.id = x.book_id
+		ORDER BY x.book_id
+		ON CONFLICT (book_id) DO UPDATE SET copies_sold = s.copies_sold + (excluded.copies_sold - excluded.listed)`
+}
+
+// takeCopies ends the statement of RecordCancellations: it takes the
+// quantities of the rows of the CTE lines off each book's row of
+// books.sales, which the purchases it takes back made.
+func takeCopies(lines string) string {
+	return `
+		UPDATE books.sales s SET copies_sold = s.copies_sold - x.quantity
+		FROM (SELECT book_id, sum(quantity)::integer AS quantity FROM ` + lines + ` GROUP BY book_id) x
+		WHERE s.book_id = x.book_id`
+}
+
+// ListSales copies to the book list the exact counts of up to max books
+// whose count moved since it last did (books.sales.copies_sold <> listed):
+// each book's copies_sold, the bestsellers sort's key, and the copies on its
+// tag rows, with listed, in one statement. It passes over the counts whose
+// row an effect holds locked — that effect's consumer asks for another
+// listing when it commits — and returns how many books it listed. Any
+// number of instances may list at once: each takes other rows.
+func (s *Store) ListSales(ctx context.Context, max int) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `
+		WITH due AS (
+			SELECT book_id FROM books.sales WHERE copies_sold <> listed
+			ORDER BY book_id LIMIT $1 FOR UPDATE SKIP LOCKED
+		), listed AS (
+			UPDATE books.sales s SET listed = s.copies_sold FROM due
+			WHERE s.book_id = due.book_id
+			RETURNING s.book_id, s.copies_sold
+		), counted AS (
+			UPDATE books.books b SET copies_sold = l.copies_sold FROM listed l
+			WHERE b.id = l.book_id
 			RETURNING b.id, b.copies_sold
+		), tagged AS (
+			UPDATE books.book_tags t SET copies_sold = c.copies_sold FROM counted c
+			WHERE t.book_id = c.id
 		)
-		UPDATE books.book_tags t SET copies_sold = c.copies_sold
-		FROM counted c WHERE t.book_id = c.id`
+		SELECT count(*) FROM counted`, max).Scan(&n)
+	return n, pgtx.Wrap("books: list sales", err)
 }

@@ -10,20 +10,26 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// sold returns a book's copies_sold and the copies of it on its tag rows.
-func sold(t *testing.T, pool *pgxpool.Pool, id uuid.UUID) (int, []int) {
+// sold returns a book's exact copies sold (books.sales, 0 without a row),
+// the list's copy on the book, and the copies of it on its tag rows.
+func sold(t *testing.T, pool *pgxpool.Pool, id uuid.UUID) (exact, listed int, copies []int) {
 	t.Helper()
-	var (
-		n      int
-		copies []int
-	)
 	err := pool.QueryRow(context.Background(), `
-		SELECT b.copies_sold, ARRAY(SELECT t.copies_sold FROM books.book_tags t WHERE t.book_id = b.id ORDER BY t.tag_name)
-		FROM books.books b WHERE b.id = $1`, id).Scan(&n, &copies)
+		SELECT coalesce((SELECT s.copies_sold FROM books.sales s WHERE s.book_id = b.id), 0), b.copies_sold,
+			ARRAY(SELECT t.copies_sold FROM books.book_tags t WHERE t.book_id = b.id ORDER BY t.tag_name)
+		FROM books.books b WHERE b.id = $1`, id).Scan(&exact, &listed, &copies)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return n, copies
+	return exact, listed, copies
+}
+
+// list runs ListSales and checks it listed want books.
+func list(t *testing.T, store *persistence.Store, want int) {
+	t.Helper()
+	if n, err := store.ListSales(context.Background(), 1000); err != nil || n != want {
+		t.Fatalf("ListSales: %d books, %v; want %d", n, err, want)
+	}
 }
 
 // Purchases and cancellations move a book's copies sold and the copies on
@@ -50,19 +56,29 @@ func TestRecordPurchaseAndCancellationOncePerEvent(t *testing.T) {
 	if err := store.RecordPurchases(ctx, "books.sales", []persistence.Purchase{first, second}); err != nil {
 		t.Fatal(err)
 	}
-	if n, copies := sold(t, pool, tagged.ID()); n != 7 || len(copies) != 2 || copies[0] != 7 || copies[1] != 7 {
-		t.Errorf("after two orders: %d sold, tag copies %v; want 7 and [7 7]", n, copies)
+	if exact, listed, copies := sold(t, pool, tagged.ID()); exact != 7 || listed != 0 || copies[0] != 0 {
+		t.Errorf("after two orders, before listing: %d sold, %d listed, tag copies %v; want 7, 0 and [0 0]", exact, listed, copies)
 	}
-	for range 2 { // the second time is a redelivery
+	list(t, store, 2) // the tagged book and the other; the unknown one has no count
+	if exact, listed, copies := sold(t, pool, tagged.ID()); exact != 7 || listed != 7 || len(copies) != 2 || copies[0] != 7 || copies[1] != 7 {
+		t.Errorf("after two orders, listed: %d sold, %d listed, tag copies %v; want 7, 7 and [7 7]", exact, listed, copies)
+	}
+	list(t, store, 0) // nothing moved since
+	for range 2 {     // the second time is a redelivery
 		if err := store.RecordCancellations(ctx, "books.sales", []persistence.Cancellation{{EventID: cancelled1, OrderID: order1}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n, copies := sold(t, pool, tagged.ID()); n != 4 || copies[0] != 4 || copies[1] != 4 {
-		t.Errorf("after order 1's cancellation: %d sold, tag copies %v; want 4 and [4 4]", n, copies)
+	list(t, store, 2)
+	if exact, listed, copies := sold(t, pool, tagged.ID()); exact != 4 || listed != 4 || copies[0] != 4 || copies[1] != 4 {
+		t.Errorf("after order 1's cancellation: %d sold, %d listed, tag copies %v; want 4, 4 and [4 4]", exact, listed, copies)
 	}
-	if n, _ := sold(t, pool, other.ID()); n != 0 {
-		t.Errorf("the other book: %d sold after its only order's cancellation, want 0", n)
+	if exact, listed, _ := sold(t, pool, other.ID()); exact != 0 || listed != 0 {
+		t.Errorf("the other book: %d sold, %d listed after its only order's cancellation, want 0", exact, listed)
+	}
+	var rows int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM books.sales WHERE book_id = $1`, unknown).Scan(&rows); err != nil || rows != 0 {
+		t.Errorf("the unknown book has %d count rows (%v), want none", rows, err)
 	}
 	var purchases int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM books.purchases WHERE user_id = $1`, ann).Scan(&purchases); err != nil || purchases != 1 {

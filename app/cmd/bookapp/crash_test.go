@@ -100,10 +100,18 @@ func testKillBetweenCommitAndDelivery(t *testing.T, bin string) {
 		return countRows(t, url, "SELECT count(*) FROM orders.outbox_deliveries WHERE delivered_at IS NULL") == 0
 	})
 	for _, b := range books {
-		if n := countRows(t, url, "SELECT copies_sold FROM books.books WHERE id = '"+b+"'"); n != want[b] {
+		if n := countRows(t, url, "SELECT copies_sold FROM books.sales WHERE book_id = '"+b+"'"); n != want[b] {
 			t.Errorf("book %s: %d copies sold, want %d", b, n, want[b])
 		}
 	}
+	waitFor(t, 10*time.Second, "the book list to show the copies sold", func() bool {
+		for _, b := range books {
+			if countRows(t, url, "SELECT copies_sold FROM books.books WHERE id = '"+b+"'") != want[b] {
+				return false
+			}
+		}
+		return true
+	})
 	if n := countRows(t, url, "SELECT count(*) FROM books.inbox"); n != orders {
 		t.Errorf("%d events in books' inbox, want %d", n, orders)
 	}

@@ -174,7 +174,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		register     []func(*broker.Broker) error
 		addresses    contracts.AddressProvider
 		events       *outbox.Outbox
-		inbox        *outbox.Inbox
 		runs         = func(c string) bool { return slices.Contains(cfg.contexts, c) }
 		booksModule  *books.Module
 		ordersModule *orders.Module
@@ -194,7 +193,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if runs("books") {
 		booksModule = books.New(dbs.pool("books"), books.Options{Background: background["books"]})
-		deps.Books, inbox = booksModule, booksModule.Inbox()
+		deps.Books = booksModule
 		register = append(register, booksModule.RegisterHandlers)
 	}
 	if runs("orders") {
@@ -253,7 +252,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	api := httpapi.New(deps)
 	current.Store(&api)
-	// The relays of orders' outbox and the cleaner of books' inbox run until
+	// The relays of orders' outbox and books' background work run until
 	// the requests have drained (deferred before the pools close), so an
 	// order placed during the drain is still relayed, or left for the next
 	// start.
@@ -262,8 +261,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if events != nil {
 		workers.Go(func() { _ = events.Run(bgCtx) })
 	}
-	if inbox != nil {
-		workers.Go(func() { _ = inbox.Run(bgCtx, log) })
+	if booksModule != nil {
+		workers.Go(func() { booksModule.Run(bgCtx, log) })
 	}
 	if eventReader != nil {
 		workers.Go(func() { eventReader.Run(bgCtx, background["books"]) })

@@ -6,10 +6,17 @@
 // is computed from them by PostgreSQL) and the price after promotion
 // (actual_price_cents). books.book_tags keeps copies of each book's list
 // keys on the book's tag rows (created_at, average_votes, published_on,
-// actual_price_cents, deleted_at, copies_sold), so that a tag's books are an index range
-// in each sort's order. The write path keeps them all exact in the same
-// transaction as every change; this package is the administrator's way to
-// prove it, or to repair a database edited by hand.
+// actual_price_cents, deleted_at, copies_sold), so that a tag's books are
+// an index range in each sort's order. The write path keeps them all exact
+// in the same transaction as every change; this package is the
+// administrator's way to prove it, or to repair a database edited by hand.
+//
+// Copies sold are the one count that trails: books.sales holds each book's
+// exact count, written with the purchases, and the sales lister copies it
+// to books.books and books.book_tags a moment later (listed says which
+// count it copied); a book without a sales row has its exact count on the
+// book. A book whose listing is due is not a mismatch for its copies on the
+// list, only for its exact count.
 package cachecheck
 
 import (
@@ -26,9 +33,10 @@ import (
 type Mismatch struct {
 	BookID uuid.UUID
 	// Column is authors_string, tag_names, reviews_count, votes_sum,
-	// actual_price_cents or copies_sold, a column of books.books; or, for a
-	// copy on one of the book's tag rows, book_tags(TAG).COLUMN, with COLUMN
-	// one of created_at, average_votes, published_on, actual_price_cents,
+	// actual_price_cents or copies_sold, a column of books.books;
+	// sales.copies_sold, the book's exact count; or, for a copy on one of
+	// the book's tag rows, book_tags(TAG).COLUMN, with COLUMN one of
+	// created_at, average_votes, published_on, actual_price_cents,
 	// deleted_at or copies_sold.
 	Column string
 	Cached string // the value stored: on the book, or on the tag row for a book_tags(…) column
@@ -51,7 +59,9 @@ type Report struct {
 // keeps its actual price, which the table's CHECK bounds. The values the
 // tag rows copy are those the book has once its cached columns are right:
 // the average from the recomputed counters, by the generated column's own
-// expression, and the other columns as the book holds them.
+// expression, and the other columns as the book holds them. copies_sold is
+// the exact count (the purchases' sum); listed_sold the count the list must
+// show: the same, or, while the book's listing is due, what it shows.
 func actualSQL(filter filter) string {
 	return `
 	WITH actual AS (
@@ -63,8 +73,11 @@ func actualSQL(filter filter) string {
 			coalesce(r.stars, 0)::bigint::double precision / NULLIF(coalesce(r.n, 0)::integer, 0) AS average_votes,
 			CASE WHEN b.promotion_text IS NULL THEN b.price_cents ELSE b.actual_price_cents END AS actual_price_cents,
 			coalesce(p.copies, 0)::integer AS copies_sold,
+			s.copies_sold AS sales_sold, s.book_id IS NOT NULL AS has_sales,
+			CASE WHEN s.copies_sold <> s.listed THEN b.copies_sold ELSE coalesce(p.copies, 0)::integer END AS listed_sold,
 			b.created_at, b.published_on, b.deleted_at
 		FROM books.books b
+		LEFT JOIN books.sales s ON s.book_id = b.id
 		LEFT JOIN (
 			SELECT ba.book_id, string_agg(au.name, ', ' ORDER BY ba.position) AS names
 			FROM books.book_authors ba JOIN books.authors au ON au.id = ba.author_id
@@ -113,7 +126,8 @@ func mismatchSQL(filter filter) string {
 		('reviews_count', b.reviews_count::text, x.reviews_count::text),
 		('votes_sum', b.votes_sum::text, x.votes_sum::text),
 		('actual_price_cents', b.actual_price_cents::text, x.actual_price_cents::text),
-		('copies_sold', b.copies_sold::text, x.copies_sold::text)
+		('copies_sold', b.copies_sold::text, x.listed_sold::text),
+		('sales.copies_sold', x.sales_sold::text, CASE WHEN x.has_sales THEN x.copies_sold::text END)
 	) AS c(name, cached, actual)
 	WHERE c.cached IS DISTINCT FROM c.actual
 	UNION ALL
@@ -126,7 +140,7 @@ func mismatchSQL(filter filter) string {
 		('published_on', t.published_on::text, x.published_on::text),
 		('actual_price_cents', t.actual_price_cents::text, x.actual_price_cents::text),
 		('deleted_at', t.deleted_at::text, x.deleted_at::text),
-		('copies_sold', t.copies_sold::text, x.copies_sold::text)
+		('copies_sold', t.copies_sold::text, x.listed_sold::text)
 	) AS c(name, cached, actual)
 	WHERE ` + filter("t.book_id") + ` AND c.cached IS DISTINCT FROM c.actual
 	ORDER BY 1, 2`
@@ -134,8 +148,12 @@ func mismatchSQL(filter filter) string {
 
 // fixSQL sets every cached column of the books whose ids are $1 to the
 // recomputed values, and the copies on their tag rows that differ from them
-// likewise.
-var fixSQL = actualSQL(listedBooks) + `, fixed AS (
+// likewise. Copies sold are set exact everywhere, as listed.
+var fixSQL = actualSQL(listedBooks) + `, sold AS (
+		INSERT INTO books.sales (book_id, copies_sold, listed)
+		SELECT id, copies_sold, copies_sold FROM actual
+		ON CONFLICT (book_id) DO UPDATE SET copies_sold = excluded.copies_sold, listed = excluded.listed
+	), fixed AS (
 		UPDATE books.books b
 		SET authors_string = x.authors_string, tag_names = x.tag_names, reviews_count = x.reviews_count,
 			votes_sum = x.votes_sum, actual_price_cents = x.actual_price_cents, copies_sold = x.copies_sold
@@ -155,9 +173,9 @@ var fixSQL = actualSQL(listedBooks) + `, fixed AS (
 // from one snapshot of the database.
 //
 // With fix, it also repairs them in one transaction, which must not undo a
-// writer's change that lands meanwhile: it locks the books at fault (in id
-// order), then recomputes their values — now that no writer can move their
-// counters — and reports and writes those. A writer adding a review to one
+// writer's change that lands meanwhile: it locks the books at fault and
+// their sales rows (in id order), then recomputes their values — now that
+// no writer can move their counters — and reports and writes those. A writer adding a review to one
 // of them waits for the repair and then adds to the repaired counters.
 // Deadlocks with writers that lock several books are retried (pgtx.Run).
 func Check(ctx context.Context, pool *pgxpool.Pool, fix bool) (Report, error) {
@@ -178,6 +196,10 @@ func Check(ctx context.Context, pool *pgxpool.Pool, fix bool) (Report, error) {
 			}
 		}
 		if _, err := tx.Exec(ctx, "SELECT FROM books.books WHERE id = ANY ($1) ORDER BY id FOR UPDATE", ids); err != nil {
+			return err
+		}
+		// An event's effect moves a count without the book's lock.
+		if _, err := tx.Exec(ctx, "SELECT FROM books.sales WHERE book_id = ANY ($1) ORDER BY book_id FOR UPDATE", ids); err != nil {
 			return err
 		}
 		if rep.Mismatches, err = mismatches(ctx, tx, listedBooks, ids); err != nil {

@@ -138,12 +138,16 @@ func (f *fixture) insert(t testing.TB, b fixtureBook, created time.Time) uuid.UU
 		t.Fatalf("insert %s: %v", b.title, err)
 	}
 	if b.sold > 0 {
-		// Through the consumer's own write, which also copies the count to
-		// the book's tag rows.
-		err := persistence.NewStore(f.pool).RecordPurchases(ctx, "test.sales", []persistence.Purchase{{EventID: uuid.Must(uuid.NewV7()),
+		// Through the consumer's own write and the listing that copies the
+		// count to the book and its tag rows.
+		store := persistence.NewStore(f.pool)
+		err := store.RecordPurchases(ctx, "test.sales", []persistence.Purchase{{EventID: uuid.Must(uuid.NewV7()),
 			OrderID: uuid.Must(uuid.NewV7()), UserID: uuid.Must(uuid.NewV7()), Sales: []persistence.Sale{{BookID: id, Quantity: b.sold}}}})
 		if err != nil {
 			t.Fatalf("sell %s: %v", b.title, err)
+		}
+		if n, err := store.ListSales(ctx, 1000); err != nil || n != 1 {
+			t.Fatalf("list the sales of %s: %d books, %v", b.title, n, err)
 		}
 	}
 	f.ids[b.title] = id
