@@ -122,22 +122,31 @@ func (l *SalesLister) Run(ctx context.Context, log *slog.Logger) {
 		case <-l.moved:
 		case <-sweep.C:
 		}
+		l.listMoved(ctx, log)
+	}
+}
+
+// listMoved lists every moved count, a batch per delay, after the delay.
+// While another instance lists, it waits a delay more: that one may have
+// read the counts before this one's effects committed.
+func (l *SalesLister) listMoved(ctx context.Context, log *slog.Logger) {
+	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(l.delay):
 		}
-		for {
-			n, err := l.store.ListSales(ctx, salesListBatch)
-			if err != nil {
-				if ctx.Err() == nil {
-					log.Warn("books: listing the copies sold failed", "err", err)
-				}
-				break
+		n, busy, err := l.store.ListSales(ctx, salesListBatch)
+		switch {
+		case err != nil:
+			if ctx.Err() == nil {
+				log.Warn("books: listing the copies sold failed", "err", err)
 			}
-			if n < salesListBatch {
-				break
-			}
+			return
+		case busy:
+			continue
+		case n < salesListBatch:
+			return
 		}
 	}
 }

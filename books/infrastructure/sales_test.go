@@ -79,7 +79,7 @@ func TestSalesListersFollowConcurrentEffects(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if n, err := store.ListSales(ctx, 1000); err != nil || n != 0 {
-		t.Errorf("ListSales after the listers: %d books, %v; want none left", n, err)
+	if n, busy, err := store.ListSales(ctx, 1000); err != nil || busy || n != 0 {
+		t.Errorf("ListSales after the listers: %d books, busy %t, %v; want none left", n, busy, err)
 	}
 }

@@ -132,28 +132,33 @@ func takeCopies(lines string) string {
 // ListSales copies to the book list the exact counts of up to max books
 // whose count moved since it last did (books.sales.copies_sold <> listed):
 // each book's copies_sold, the bestsellers sort's key, and the copies on its
-// tag rows, with listed, in one statement. It passes over the counts whose
-// row an effect holds locked — that effect's consumer asks for another
-// listing when it commits — and returns how many books it listed. Any
-// number of instances may list at once: each takes other rows.
-func (s *Store) ListSales(ctx context.Context, max int) (int, error) {
-	var n int
-	err := s.pool.QueryRow(ctx, `
-		WITH due AS (
-			SELECT book_id FROM books.sales WHERE copies_sold <> listed
-			ORDER BY book_id LIMIT $1 FOR UPDATE SKIP LOCKED
-		), listed AS (
-			UPDATE books.sales s SET listed = s.copies_sold FROM due
-			WHERE s.book_id = due.book_id
-			RETURNING s.book_id, s.copies_sold
+// tag rows, with listed, in one statement, and returns how many books it
+// listed. One lister at a time lists (a transaction-scoped advisory lock):
+// busy reports that another was listing, and this call listed nothing. It reads the counts without
+// locking them and locks their rows only at the end of the statement, to
+// set listed: an event's effect waits for a lister only that long, and a
+// count an effect moves meanwhile stays due, with the value copied in
+// listed, for the next listing.
+func (s *Store) ListSales(ctx context.Context, max int) (listed int, busy bool, err error) {
+	var ours bool
+	err = s.pool.QueryRow(ctx, `
+		WITH turn AS (
+			SELECT pg_try_advisory_xact_lock(hashtextextended('books.sales:list', 0)) AS ours
+		), due AS (
+			SELECT s.book_id, s.copies_sold FROM books.sales s, turn
+			WHERE turn.ours AND s.copies_sold <> s.listed
+			ORDER BY s.book_id LIMIT $1
 		), counted AS (
-			UPDATE books.books b SET copies_sold = l.copies_sold FROM listed l
-			WHERE b.id = l.book_id
+			UPDATE books.books b SET copies_sold = d.copies_sold FROM due d
+			WHERE b.id = d.book_id
 			RETURNING b.id, b.copies_sold
 		), tagged AS (
 			UPDATE books.book_tags t SET copies_sold = c.copies_sold FROM counted c
 			WHERE t.book_id = c.id
+		), listed AS (
+			UPDATE books.sales s SET listed = c.copies_sold FROM counted c
+			WHERE s.book_id = c.id
 		)
-		SELECT count(*) FROM counted`, max).Scan(&n)
-	return n, pgtx.Wrap("books: list sales", err)
+		SELECT (SELECT count(*) FROM counted), (SELECT ours FROM turn)`, max).Scan(&listed, &ours)
+	return listed, !ours, pgtx.Wrap("books: list sales", err)
 }

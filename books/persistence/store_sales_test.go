@@ -27,8 +27,8 @@ func sold(t *testing.T, pool *pgxpool.Pool, id uuid.UUID) (exact, listed int, co
 // list runs ListSales and checks it listed want books.
 func list(t *testing.T, store *persistence.Store, want int) {
 	t.Helper()
-	if n, err := store.ListSales(context.Background(), 1000); err != nil || n != want {
-		t.Fatalf("ListSales: %d books, %v; want %d", n, err, want)
+	if n, busy, err := store.ListSales(context.Background(), 1000); err != nil || busy || n != want {
+		t.Fatalf("ListSales: %d books, busy %t, %v; want %d", n, busy, err, want)
 	}
 }
 
@@ -83,5 +83,39 @@ func TestRecordPurchaseAndCancellationOncePerEvent(t *testing.T) {
 	var purchases int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM books.purchases WHERE user_id = $1`, ann).Scan(&purchases); err != nil || purchases != 1 {
 		t.Errorf("%d purchases left (%v), want order 2's one", purchases, err)
+	}
+}
+
+// One lister lists at a time: while another holds the listing's lock,
+// ListSales lists nothing and says so; after, the counts are listed.
+func TestListSalesOneListerAtATime(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store, pool := newStore(t)
+	book := mustAddBook(t, store, func(in *domain.BookInput) { in.Tags = []string{"Go"} })
+	sale := persistence.Purchase{EventID: uuid.Must(uuid.NewV7()), OrderID: uuid.Must(uuid.NewV7()), UserID: uuid.Must(uuid.NewV7()),
+		Sales: []persistence.Sale{{BookID: book.ID(), Quantity: 2}}}
+	if err := store.RecordPurchases(ctx, "books.sales", []persistence.Purchase{sale}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := pool.Begin(ctx) // another instance's lister, mid-listing
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('books.sales:list', 0))`); err != nil {
+		t.Fatal(err)
+	}
+	if n, busy, err := store.ListSales(ctx, 1000); err != nil || !busy || n != 0 {
+		t.Errorf("ListSales while another lists: %d books, busy %t, %v; want 0 and busy", n, busy, err)
+	}
+	if _, listed, _ := sold(t, pool, book.ID()); listed != 0 {
+		t.Errorf("listed %d while another lists, want 0", listed)
+	}
+	if err := other.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	list(t, store, 1)
+	if exact, listed, copies := sold(t, pool, book.ID()); exact != 2 || listed != 2 || len(copies) != 1 || copies[0] != 2 {
+		t.Errorf("after the other: %d sold, %d listed, tag copies %v; want 2, 2 and [2]", exact, listed, copies)
 	}
 }

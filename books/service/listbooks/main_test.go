@@ -146,8 +146,8 @@ func (f *fixture) insert(t testing.TB, b fixtureBook, created time.Time) uuid.UU
 		if err != nil {
 			t.Fatalf("sell %s: %v", b.title, err)
 		}
-		if n, err := store.ListSales(ctx, 1000); err != nil || n != 1 {
-			t.Fatalf("list the sales of %s: %d books, %v", b.title, n, err)
+		if n, busy, err := store.ListSales(ctx, 1000); err != nil || busy || n != 1 {
+			t.Fatalf("list the sales of %s: %d books, busy %t, %v", b.title, n, busy, err)
 		}
 	}
 	f.ids[b.title] = id
