@@ -104,8 +104,8 @@ func (m *Module) Subscribe(events outbox.Source) {
 	infrastructure.SubscribeSales(events, m.events, m.sales)
 }
 
-// Run does the context's background work until ctx is done: it copies the
-// copies sold that the events move to the book list (see
+// Run does the context's background work until ctx is done: it copies to
+// the book list the counts of copies sold that the events moved (see
 // infrastructure.SalesLister) and deletes old entries of the schema's
 // inbox. The app runs it in every process that runs the context.
 func (m *Module) Run(ctx context.Context, log *slog.Logger) {

@@ -148,11 +148,12 @@ func mismatchSQL(filter filter) string {
 
 // fixSQL sets every cached column of the books whose ids are $1 to the
 // recomputed values, and the copies on their tag rows that differ from them
-// likewise. Copies sold are set exact everywhere, as listed.
+// likewise. Copies sold are set exact everywhere, as listed (a book
+// without a sales row keeps its exact count on the book, and gets none).
 var fixSQL = actualSQL(listedBooks) + `, sold AS (
-		INSERT INTO books.sales (book_id, copies_sold, listed)
-		SELECT id, copies_sold, copies_sold FROM actual
-		ON CONFLICT (book_id) DO UPDATE SET copies_sold = excluded.copies_sold, listed = excluded.listed
+		UPDATE books.sales s SET copies_sold = x.copies_sold, listed = x.copies_sold
+		FROM actual x
+		WHERE s.book_id = x.id
 	), fixed AS (
 		UPDATE books.books b
 		SET authors_string = x.authors_string, tag_names = x.tag_names, reviews_count = x.reviews_count,
@@ -175,8 +176,9 @@ var fixSQL = actualSQL(listedBooks) + `, sold AS (
 // With fix, it also repairs them in one transaction, which must not undo a
 // writer's change that lands meanwhile: it locks the books at fault and
 // their sales rows (in id order), then recomputes their values — now that
-// no writer can move their counters — and reports and writes those. A writer adding a review to one
-// of them waits for the repair and then adds to the repaired counters.
+// no writer can move their counters — and reports and writes those. A
+// writer adding a review to one of them, or an event's effect adding
+// copies, waits for the repair and then adds to the repaired counters.
 // Deadlocks with writers that lock several books are retried (pgtx.Run).
 func Check(ctx context.Context, pool *pgxpool.Pool, fix bool) (Report, error) {
 	var rep Report
