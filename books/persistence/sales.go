@@ -104,8 +104,9 @@ func (s *Store) RecordCancellations(ctx context.Context, consumer string, cancel
 // addCopies ends the statement of RecordPurchases: it adds the quantities
 // of the rows of the CTE lines (book_id, quantity), summed per book, to each
 // book's row of books.sales — a narrow row, not the book's —, under that
-// row's lock. The sums come in book order, so two batches of the same books
-// lock their rows alike; a deadlock is retried by the relay. A book the
+// row's lock. The sums come in book order, and cancellations (takeCopies)
+// and the lister (ListSales) lock the rows in book order too, so no two of
+// them wait for each other both ways (a deadlock). A book the
 // catalogue does not hold has no count. A book's first row starts from the
 // count on the book, listed: until a book has a row (books sold before
 // books.sales existed), the count on the book is its exact count.
@@ -121,11 +122,17 @@ func addCopies(lines string) string {
 
 // takeCopies ends the statement of RecordCancellations: it takes the
 // quantities of the rows of the CTE lines off each book's row of
-// books.sales, which the purchases it takes back made.
+// books.sales, which the purchases it takes back made. It locks the rows in
+// book order first, as addCopies and ListSales do.
 func takeCopies(lines string) string {
-	return `
+	return `, taken AS (
+			SELECT book_id, sum(quantity)::integer AS quantity FROM ` + lines + ` GROUP BY book_id
+		), locked AS (
+			SELECT s.book_id FROM books.sales s JOIN taken x USING (book_id)
+			ORDER BY s.book_id FOR UPDATE OF s
+		)
 		UPDATE books.sales s SET copies_sold = s.copies_sold - x.quantity
-		FROM (SELECT book_id, sum(quantity)::integer AS quantity FROM ` + lines + ` GROUP BY book_id) x
+		FROM taken x JOIN locked l USING (book_id)
 		WHERE s.book_id = x.book_id`
 }
 
@@ -136,9 +143,11 @@ func takeCopies(lines string) string {
 // listed. One lister at a time lists (a transaction-scoped advisory lock):
 // busy reports that another was listing, and this call listed nothing. It reads the counts without
 // locking them and locks their rows only at the end of the statement, to
-// set listed: an event's effect waits for a lister only that long, and a
-// count an effect moves meanwhile stays due, with the value copied in
-// listed, for the next listing.
+// set listed, in book order as the effects lock them (addCopies), so a
+// lister and an effect never wait for each other both ways: an event's
+// effect waits for a lister only that long, and a count an effect moves
+// meanwhile stays due, with the value copied in listed, for the next
+// listing.
 func (s *Store) ListSales(ctx context.Context, max int) (listed int, busy bool, err error) {
 	var ours bool
 	err = s.pool.QueryRow(ctx, `
@@ -155,8 +164,11 @@ func (s *Store) ListSales(ctx context.Context, max int) (listed int, busy bool, 
 		), tagged AS (
 			UPDATE books.book_tags t SET copies_sold = c.copies_sold FROM counted c
 			WHERE t.book_id = c.id
+		), locked AS (
+			SELECT s.book_id FROM books.sales s JOIN counted c ON c.id = s.book_id
+			ORDER BY s.book_id FOR UPDATE OF s
 		), listed AS (
-			UPDATE books.sales s SET listed = c.copies_sold FROM counted c
+			UPDATE books.sales s SET listed = c.copies_sold FROM counted c JOIN locked l ON l.book_id = c.id
 			WHERE s.book_id = c.id
 		)
 		SELECT (SELECT count(*) FROM counted), (SELECT ours FROM turn)`, max).Scan(&listed, &ours)
