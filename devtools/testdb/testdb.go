@@ -38,6 +38,7 @@ import (
 
 	"example.com/bookapp/devtools/pglocal"
 	"example.com/bookapp/shared/migrate"
+	"example.com/bookapp/shared/pgtx"
 )
 
 // New returns a pool on a new database that holds the migrations of sources,
@@ -54,6 +55,7 @@ func New(tb testing.TB, sources ...migrate.Source) *pgxpool.Pool {
 		tb.Fatalf("testdb: %v", err)
 	}
 	cfg.MaxConns = 10
+	cfg.AfterConnect = pgtx.RegisterUUID // as the app's pools do
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		tb.Fatalf("testdb: open pool: %v", err)
@@ -79,7 +81,12 @@ func NewEmpty(tb testing.TB) string {
 // first).
 func Open(tb testing.TB, url string) *pgxpool.Pool {
 	tb.Helper()
-	pool, err := pgxpool.New(context.Background(), url)
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		tb.Fatalf("testdb: %v", err)
+	}
+	cfg.AfterConnect = pgtx.RegisterUUID
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		tb.Fatalf("testdb: open a pool on %s: %v", url, err)
 	}

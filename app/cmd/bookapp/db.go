@@ -15,6 +15,7 @@ import (
 	"example.com/bookapp/devtools/pglocal"
 	"example.com/bookapp/orders"
 	"example.com/bookapp/shared/migrate"
+	"example.com/bookapp/shared/pgtx"
 	"example.com/bookapp/users"
 )
 
@@ -184,6 +185,7 @@ func openPool(ctx context.Context, cfg *config, url string, log *slog.Logger) (*
 	if !strings.Contains(url, "pool_max_conns") {
 		pcfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
 	}
+	pcfg.AfterConnect = pgtx.RegisterUUID // ids as sixteen bytes, not text (the background pool copies it)
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database pool: %w", err)
