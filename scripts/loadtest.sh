@@ -19,9 +19,16 @@
 # `bookapp serve` on $LOAD_ADDR, measures, and stops it (which stops the
 # cluster too).
 #
+# With PPROF=1 bookapp also serves Go's profiler (-debug-addr $LOAD_DEBUG_ADDR)
+# and each measured run saves a CPU profile of bookapp taken over it (the
+# first PPROF_SECONDS, default BENCH_SECONDS) to $LOAD_DATA/profiles/, and
+# prints its top functions; read one with `go tool pprof -top FILE`. The
+# profiler costs a few per cent of the CPU it measures.
+#
 # Settings (environment): PROFILE (smoke | load | DURATION:USERS,...),
 # PAGE_SIZE (100), LOAD_BOOKS (100000), LOAD_ADDR (127.0.0.1:8089),
-# LOAD_DATA (.loaddata), BENCH_CONNS (50), BENCH_SECONDS (20), PGBENCH, K6
+# LOAD_DATA (.loaddata), BENCH_CONNS (50), BENCH_SECONDS (20), PPROF (empty),
+# PPROF_SECONDS, LOAD_DEBUG_ADDR (127.0.0.1:8090), PGBENCH, K6
 # (bin/k6), BOOKAPP_ADMIN_EMAIL and BOOKAPP_ADMIN_PASSWORD (the app's admin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +45,7 @@ esac
 : "${PROFILE:=smoke}" "${PAGE_SIZE:=100}" "${LOAD_BOOKS:=100000}"
 : "${LOAD_ADDR:=127.0.0.1:8089}" "${LOAD_DATA:=.loaddata}"
 : "${BENCH_CONNS:=50}" "${BENCH_SECONDS:=20}" "${K6:=bin/k6}"
+: "${PPROF:=}" "${PPROF_SECONDS:=$BENCH_SECONDS}" "${LOAD_DEBUG_ADDR:=127.0.0.1:8090}"
 : "${BOOKAPP_ADMIN_EMAIL:=loadtest-admin@example.com}" "${BOOKAPP_ADMIN_PASSWORD:=loadtest-admin-password}"
 export BOOKAPP_ADMIN_EMAIL BOOKAPP_ADMIN_PASSWORD
 export BOOKAPP_DEV_DATA=$LOAD_DATA
@@ -55,7 +63,9 @@ echo "== seeding $LOAD_BOOKS books in $where (a catalogue seeded before is kept)
 ./bin/bookapp seed --books "$LOAD_BOOKS"
 
 echo "== starting bookapp on $url (log: $LOAD_DATA/serve.log)"
-./bin/bookapp serve -addr "$LOAD_ADDR" >"$LOAD_DATA/serve.log" 2>&1 &
+debug=()
+[[ -z $PPROF ]] || debug=(-debug-addr "$LOAD_DEBUG_ADDR")
+./bin/bookapp serve -addr "$LOAD_ADDR" "${debug[@]}" >"$LOAD_DATA/serve.log" 2>&1 &
 app=$!
 # Ctrl-C reaches bookapp as well, which then shuts down by itself; a second
 # signal would cut its shutdown short.
@@ -92,15 +102,31 @@ cpu() {
 	echo "$a $p"
 }
 
-# measure runs k6 with its arguments between two readings of cpu, then
-# prints the CPU per request; it returns k6's status (99: a missed
-# threshold).
+# measure runs k6 with the arguments after its first (the run's name)
+# between two readings of cpu, then prints the CPU per request; it returns
+# k6's status (99: a missed threshold). With PPROF set it profiles bookapp
+# over the run, into $LOAD_DATA/profiles/NAME.pprof.
 measure() {
-	local a0 p0 a1 p1 n status=0
+	local name=$1 a0 p0 a1 p1 n status=0 profiler= profile=
+	shift
 	rm -f "$LOAD_DATA/summary.json"
+	if [[ -n $PPROF ]]; then
+		mkdir -p "$LOAD_DATA/profiles"
+		profile=$LOAD_DATA/profiles/$name.pprof
+		curl -sf -o "$profile" "http://$LOAD_DEBUG_ADDR/debug/pprof/profile?seconds=$PPROF_SECONDS" &
+		profiler=$!
+	fi
 	read -r a0 p0 < <(cpu)
 	"$K6" run --quiet -e SUMMARY="$LOAD_DATA/summary.json" "$@" || status=$?
 	read -r a1 p1 < <(cpu)
+	if [[ -n $profiler ]]; then
+		if wait "$profiler"; then
+			echo "CPU profile of bookapp: $profile (go tool pprof -top $profile)"
+			go tool pprof -top -nodecount 12 "$profile" 2>/dev/null | sed -n '/flat%/,$p'
+		else
+			echo "no CPU profile (is PPROF_SECONDS longer than the run?)" >&2
+		fi
+	fi
 	[[ -f $LOAD_DATA/summary.json ]] || { echo "k6 wrote no summary (status $status)" >&2; return 1; }
 	n=$(sed -E 's/.*"requests":([0-9]+).*/\1/' "$LOAD_DATA/summary.json")
 	awk -v a=$((a1 - a0)) -v p=$((p1 - p0)) -v n="$n" -v ext="${DATABASE_URL:-}" 'BEGIN {
@@ -116,7 +142,7 @@ if [[ $mode == scenario ]]; then
 	echo "== $users accounts (not measured)"
 	"$K6" run --quiet -e BASE_URL="$url" -e USERS="$users" -e TOKENS="$LOAD_DATA/tokens.json" scripts/k6/accounts.js
 	echo "== the shop's scenario, profile $PROFILE, pages of $PAGE_SIZE"
-	measure -e BASE_URL="$url" -e PROFILE="$PROFILE" -e PAGE_SIZE="$PAGE_SIZE" -e TOKENS="$LOAD_DATA/tokens.json" scripts/k6/scenario.js
+	measure scenario -e BASE_URL="$url" -e PROFILE="$PROFILE" -e PAGE_SIZE="$PAGE_SIZE" -e TOKENS="$LOAD_DATA/tokens.json" scripts/k6/scenario.js
 	exit
 fi
 
@@ -127,7 +153,7 @@ for path in /healthz "/api/books?sort=votes&pageSize=100" "/api/books?sort=votes
 	echo
 	i=$((i + 1))
 	echo "== GET $path at $BENCH_CONNS connections for ${BENCH_SECONDS}s"
-	measure -e URL="$url$path" -e NAME="GET $path" -e CONNS="$BENCH_CONNS" -e SECONDS="$BENCH_SECONDS" scripts/k6/hammer.js |
+	measure "bench-$i" -e URL="$url$path" -e NAME="GET $path" -e CONNS="$BENCH_CONNS" -e SECONDS="$BENCH_SECONDS" scripts/k6/hammer.js |
 		tee "$LOAD_DATA/bench-$i.txt" || status=1
 done
 

@@ -51,6 +51,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		"the bounded contexts this process runs, comma-separated; the others are reached over NATS (env BOOKAPP_CONTEXTS)")
 	fs.StringVar(&cfg.natsURL, "nats-url", getenv("BOOKAPP_NATS_URL"),
 		"NATS server URL: asks for contexts that this process does not run go over it (env BOOKAPP_NATS_URL)")
+	debugAddr := fs.String("debug-addr", getenv("BOOKAPP_DEBUG_ADDR"),
+		"address for Go's profiler (net/http/pprof) on a listener of its own, such as 127.0.0.1:6060; off when empty (env BOOKAPP_DEBUG_ADDR)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -92,6 +94,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log := cfg.logger(stdout)
 	tuneGC(getenv)
 
+	if *debugAddr != "" {
+		stopDebug, err := serveDebug(*debugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
