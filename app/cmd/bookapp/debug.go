@@ -16,11 +16,11 @@ import (
 // the process than a customer may know, so the address is meant to be
 // loopback or a private network, and it is off unless -debug-addr is set.
 // `make bench-http PPROF=1` and `make loadtest PPROF=1` take their profiles
-// from it. The returned stop closes it.
-func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
+// from it. It returns the address it listens on and a stop that closes it.
+func serveDebug(addr string, log *slog.Logger) (bound string, stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("listen for the profiler (-debug-addr): %w", err)
+		return "", nil, fmt.Errorf("listen for the profiler (-debug-addr): %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -32,7 +32,7 @@ func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go func() { _ = srv.Serve(ln) }()
 	log.Info("profiler listening", slog.String("url", "http://"+ln.Addr().String()+"/debug/pprof/"))
-	return func() {
+	return ln.Addr().String(), func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx) // a profile being taken is cut short

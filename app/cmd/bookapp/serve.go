@@ -95,7 +95,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	tuneGC(getenv)
 
 	if *debugAddr != "" {
-		stopDebug, err := serveDebug(*debugAddr, log)
+		_, stopDebug, err := serveDebug(*debugAddr, log)
 		if err != nil {
 			return err
 		}
