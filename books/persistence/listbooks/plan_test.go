@@ -27,7 +27,7 @@ func migrations() migrate.Source {
 // newPlanDB returns a database holding a few thousand books with plain
 // SQL, vacuumed and analysed: enough rows, and rows wide enough, for the
 // planner to weigh its choices as it does on a real catalogue.
-func newPlanDB(t *testing.T) *pgxpool.Pool {
+func newPlanDB(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	pool := testdb.New(t, migrations())
 	ctx := context.Background()
