@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -16,26 +15,18 @@ func TestServeDebug(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	get := func(path string) (int, []byte) {
+	debug := func(path string) (int, []byte) {
 		t.Helper()
-		resp, err := http.Get("http://" + addr + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.StatusCode, body
+		status, _, body := get(t, "http://"+addr+path) // main_test.go's
+		return status, body
 	}
-	if status, body := get("/debug/pprof/"); status != http.StatusOK || !bytes.Contains(body, []byte("goroutine")) {
+	if status, body := debug("/debug/pprof/"); status != http.StatusOK || !bytes.Contains(body, []byte("goroutine")) {
 		t.Errorf("/debug/pprof/ = %d, %.80q; want 200 and the index of profiles", status, body)
 	}
-	if status, body := get("/debug/pprof/profile?seconds=1"); status != http.StatusOK || !bytes.HasPrefix(body, []byte{0x1f, 0x8b}) {
+	if status, body := debug("/debug/pprof/profile?seconds=1"); status != http.StatusOK || !bytes.HasPrefix(body, []byte{0x1f, 0x8b}) {
 		t.Errorf("/debug/pprof/profile = %d, %d bytes; want 200 and a gzipped profile", status, len(body))
 	}
-	if status, _ := get("/api/books"); status != http.StatusNotFound {
+	if status, _ := debug("/api/books"); status != http.StatusNotFound {
 		t.Errorf("/api/books on the profiler's address = %d; want 404 (the API is not served there)", status)
 	}
 	stop()
