@@ -250,18 +250,26 @@ func (a *Asker[Req, Rep]) ask(ctx context.Context, req Req) (Rep, error) {
 	}
 	r := a.route.Load()
 	if r == nil {
-		found, err := lookup[Req, Rep](a.b, a.name)
-		if found == nil && a.b.remote != nil {
-			return askRemote[Req, Rep](ctx, a.b, a.name, req) // in another process
-		}
-		if found == nil {
-			return *new(Rep), err // no handler yet: look again next time
-		}
-		// A handler is never replaced, so the route to it, and whether
-		// the types map, holds for good.
-		a.route.Store(found)
-		r = found
+		return a.first(ctx, req)
 	}
+	if r.err != nil {
+		return *new(Rep), r.err
+	}
+	return send[Req, Rep](ctx, r, req)
+}
+
+// first is ask before a route is known: it looks for the handler.
+func (a *Asker[Req, Rep]) first(ctx context.Context, req Req) (Rep, error) {
+	r, err := lookup[Req, Rep](a.b, a.name)
+	if r == nil && a.b.remote != nil {
+		return askRemote[Req, Rep](ctx, a.b, a.name, req) // in another process
+	}
+	if r == nil {
+		return *new(Rep), err // no handler yet: look again next time
+	}
+	// A handler is never replaced, so the route to it, and whether the
+	// types map, holds for good.
+	a.route.Store(r)
 	if r.err != nil {
 		return *new(Rep), r.err
 	}
@@ -285,9 +293,9 @@ func send[Req, Rep any](ctx context.Context, r *route, req Req) (Rep, error) {
 			f = new(frame[Req, Rep])
 		}
 		f.req = req
-		err = r.h.call(ctx, r.in, &f.req, r.out, &f.rep)
+		err = r.h.call(ctx, r.in, &f.req, r.out, &f.rep, &f.handler)
 		rep = f.rep
-		*f = frame[Req, Rep]{} // keep nothing of this ask alive in the pool
+		*f = frame[Req, Rep]{handler: f.handler} // keep nothing of this ask alive in the pool
 		r.frames.Put(f)
 	}
 	if cerr := ctx.Err(); cerr != nil {

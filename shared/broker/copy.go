@@ -36,10 +36,30 @@ func (p *plan) run(dst, src reflect.Value) (err error) {
 }
 
 // copy runs p's ops on dst and src. w is nil unless p's types are recursive.
+//
+// A mapped ask spends most of its time in this loop, so the commonest case,
+// a field one level down assigned a string, an integer or a value of its
+// own type, runs here without the calls to fieldAt and op.copy: a tenth of
+// BenchmarkAskerMapped each (see docs/performance.md, issue 17).
 func (p *plan) copy(dst, src reflect.Value, w *walk) {
 	for i := range p.ops {
 		o := &p.ops[i]
-		o.copy(fieldAt(dst, o.dst), fieldAt(src, o.src), w)
+		var d, s reflect.Value
+		if len(o.dst) == 1 && len(o.src) == 1 {
+			d, s = dst.Field(o.dst[0]), src.Field(o.src[0])
+		} else {
+			d, s = fieldAt(dst, o.dst), fieldAt(src, o.src)
+		}
+		switch o.code {
+		case opString:
+			d.SetString(s.String())
+		case opInt:
+			d.SetInt(s.Int())
+		case opAssign:
+			d.Set(s)
+		default:
+			o.copy(d, s, w)
+		}
 	}
 }
 

@@ -27,23 +27,24 @@ type handler struct {
 // is a pointer to the asker's request, which it copies into its own request
 // type through in (nil when the two types are identical); rep is a pointer
 // to the asker's zero reply, which it fills from its own reply through out
-// (nil when identical). It keeps neither pointer.
-type callFunc func(ctx context.Context, in *plan, req any, out *plan, rep any) error
+// (nil when identical). It keeps neither pointer. scratch holds the frame
+// for the handler's own request and reply between asks (nil at first): it
+// lives in the asker's frame, so that one pool serves both sides.
+type callFunc func(ctx context.Context, in *plan, req any, out *plan, rep any, scratch *any) error
 
 // newCall returns the callFunc of h.
 func newCall[Req, Rep any](name string, h func(context.Context, Req) (Rep, error)) callFunc {
-	// The plans reach the handler's request and reply through reflect,
-	// which needs them on the heap: a pool of frames spares an allocation
-	// of each per Ask.
-	var frames sync.Pool // of *frame[Req, Rep]
-	return func(ctx context.Context, in *plan, src any, out *plan, dst any) error {
-		f, _ := frames.Get().(*frame[Req, Rep])
+	return func(ctx context.Context, in *plan, src any, out *plan, dst any, scratch *any) error {
+		// The plans reach the handler's request and reply through
+		// reflect, which needs them on the heap: in a frame kept from one
+		// ask to the next, which spares an allocation of each per Ask.
+		f, _ := (*scratch).(*frame[Req, Rep])
 		if f == nil {
 			f = new(frame[Req, Rep])
+			*scratch = f
 		}
 		err := callWith(ctx, name, h, f, in, src, out, dst)
-		*f = frame[Req, Rep]{} // keep nothing of this ask alive in the pool
-		frames.Put(f)
+		*f = frame[Req, Rep]{} // keep nothing of this ask alive
 		return err
 	}
 }
@@ -93,6 +94,8 @@ type routeKey[Req, Rep any] struct{}
 type frame[Req, Rep any] struct {
 	req Req
 	rep Rep
+
+	handler any // in an asker's frame, the handler's frame (see callFunc)
 }
 
 // lookup returns the route from the asker types Req and Rep to the handler
