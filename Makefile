@@ -84,10 +84,10 @@ LOAD_BOOKS ?= 100000
 
 .PHONY: loadtest bench-http
 
-loadtest: build bin/k6 ## the shop's scenario on 100,000 books: PROFILE=smoke|load, PAGE_SIZE=100, PPROF=1 for a CPU profile; fails on missed thresholds
+loadtest: build bin/k6 ## the shop's scenario on 100,000 books: PROFILE=smoke|load, PAGE_SIZE=100, PPROF=1 for a CPU profile, PERF=1 for PostgreSQL's (perf); fails on missed thresholds
 	PROFILE='$(PROFILE)' PAGE_SIZE='$(PAGE_SIZE)' LOAD_BOOKS='$(LOAD_BOOKS)' ./scripts/loadtest.sh scenario
 
-bench-http: build bin/k6 ## req/s, latency and CPU per request of /healthz, pages of 100 and 10, one book and the tags at 50 connections, next to pgbench on the list's SELECT; PPROF=1 for a CPU profile of each
+bench-http: build bin/k6 ## req/s, latency and CPU per request of /healthz, pages of 100 and 10, one book and the tags at 50 connections, next to pgbench on the list's SELECT; PPROF=1 for a CPU profile of each, PERF=1 for PostgreSQL's
 	LOAD_BOOKS='$(LOAD_BOOKS)' ./scripts/loadtest.sh bench-http
 
 K6_VERSION = v1.8.1

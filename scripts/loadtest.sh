@@ -25,10 +25,16 @@
 # prints its top functions; read one with `go tool pprof -top FILE`. The
 # profiler costs a few per cent of the CPU it measures.
 #
+# With PERF=1 each measured run also records a system-wide profile with
+# Linux perf (Debian: linux-perf; as root) over the same seconds, to
+# $LOAD_DATA/profiles/NAME.perf.data, and prints where PostgreSQL spent its
+# CPU, by phase (scripts/pgprofile.sh): what pg_stat_statements cannot show,
+# since its times include waiting for locks and for a core.
+#
 # Settings (environment): PROFILE (smoke | load | DURATION:USERS,...),
 # PAGE_SIZE (100), LOAD_BOOKS (100000), LOAD_ADDR (127.0.0.1:8089),
 # LOAD_DATA (.loaddata), BENCH_CONNS (50), BENCH_SECONDS (20), PPROF (empty),
-# PPROF_SECONDS, LOAD_DEBUG_ADDR (127.0.0.1:8090), PGBENCH, K6
+# PPROF_SECONDS, PERF (empty), LOAD_DEBUG_ADDR (127.0.0.1:8090), PGBENCH, K6
 # (bin/k6), BOOKAPP_ADMIN_EMAIL and BOOKAPP_ADMIN_PASSWORD (the app's admin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,13 +51,17 @@ esac
 : "${PROFILE:=smoke}" "${PAGE_SIZE:=100}" "${LOAD_BOOKS:=100000}"
 : "${LOAD_ADDR:=127.0.0.1:8089}" "${LOAD_DATA:=.loaddata}"
 : "${BENCH_CONNS:=50}" "${BENCH_SECONDS:=20}" "${K6:=bin/k6}"
-: "${PPROF:=}" "${PPROF_SECONDS:=$BENCH_SECONDS}" "${LOAD_DEBUG_ADDR:=127.0.0.1:8090}"
+: "${PPROF:=}" "${PPROF_SECONDS:=$BENCH_SECONDS}" "${PERF:=}" "${LOAD_DEBUG_ADDR:=127.0.0.1:8090}"
 : "${BOOKAPP_ADMIN_EMAIL:=loadtest-admin@example.com}" "${BOOKAPP_ADMIN_PASSWORD:=loadtest-admin-password}"
 export BOOKAPP_ADMIN_EMAIL BOOKAPP_ADMIN_PASSWORD
 export BOOKAPP_DEV_DATA=$LOAD_DATA
 mkdir -p "$LOAD_DATA"
 LOAD_DATA=$(cd "$LOAD_DATA" && pwd) # k6 opens files relative to its script
 url=http://$LOAD_ADDR
+if [[ -n $PERF ]] && ! command -v perf >/dev/null; then
+	echo "PERF=1 needs Linux perf (Debian: apt-get install linux-perf)" >&2
+	exit 1
+fi
 if [[ ! -x $K6 ]]; then
 	echo "no k6 at $K6: make k6 builds it" >&2
 	exit 1
@@ -105,16 +115,24 @@ cpu() {
 # measure runs k6 with the arguments after its first (the run's name)
 # between two readings of cpu, then prints the CPU per request; it returns
 # k6's status (99: a missed threshold). With PPROF set it profiles bookapp
-# over the run, into $LOAD_DATA/profiles/NAME.pprof.
+# over the run, into $LOAD_DATA/profiles/NAME.pprof; with PERF set, the
+# whole machine, into $LOAD_DATA/profiles/NAME.perf.data.
 measure() {
-	local name=$1 a0 p0 a1 p1 n status=0 profiler= profile=
+	local name=$1 a0 p0 a1 p1 n status=0 profiler= profile= perfer= perfdata=
 	shift
 	rm -f "$LOAD_DATA/summary.json"
-	if [[ -n $PPROF ]]; then
+	if [[ -n $PPROF || -n $PERF ]]; then
 		mkdir -p "$LOAD_DATA/profiles"
+	fi
+	if [[ -n $PPROF ]]; then
 		profile=$LOAD_DATA/profiles/$name.pprof
 		curl -sf -o "$profile" "http://$LOAD_DEBUG_ADDR/debug/pprof/profile?seconds=$PPROF_SECONDS" &
 		profiler=$!
+	fi
+	if [[ -n $PERF ]]; then
+		perfdata=$LOAD_DATA/profiles/$name.perf.data
+		perf record -q -F 499 -g -a -o "$perfdata" -- sleep "$PPROF_SECONDS" >/dev/null 2>&1 &
+		perfer=$!
 	fi
 	read -r a0 p0 < <(cpu)
 	"$K6" run --quiet -e SUMMARY="$LOAD_DATA/summary.json" "$@" || status=$?
@@ -125,6 +143,14 @@ measure() {
 			go tool pprof -top -nodecount 12 "$profile" 2>/dev/null | sed -n '/flat%/,$p'
 		else
 			echo "no CPU profile (is PPROF_SECONDS longer than the run?)" >&2
+		fi
+	fi
+	if [[ -n $perfer ]]; then
+		if wait "$perfer"; then
+			echo "perf profile of the machine: $perfdata"
+			scripts/pgprofile.sh "$perfdata" || true
+		else
+			echo "no perf profile (perf record failed: as root? kernel.perf_event_paranoid?)" >&2
 		fi
 	fi
 	[[ -f $LOAD_DATA/summary.json ]] || { echo "k6 wrote no summary (status $status)" >&2; return 1; }
