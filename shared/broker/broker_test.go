@@ -552,3 +552,51 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("late Asker.Ask after the race = %+v, %v, want book 1", rep, err)
 	}
 }
+
+// TestMappedAskLeavesNothingBehind asks one name with mapped types over and
+// over, on one goroutine so that every ask reuses the frames of the one
+// before: a reply must hold only what its own handler's reply held, never
+// a field left over from an earlier ask's (a nil slice after a full one, a
+// field the handler did not fill).
+func TestMappedAskLeavesNothingBehind(t *testing.T) {
+	type (
+		handlerTitle struct{ Name string }
+		handlerReq   struct{ N int64 }
+		handlerRep   struct {
+			Titles []handlerTitle // elements of other types: copied, not assigned
+			Note   string
+		}
+		askerTitle struct{ Name string }
+		askerReq   struct{ N int64 }
+		askerRep   struct {
+			Note   string
+			Titles []askerTitle
+		}
+	)
+	b := broker.New()
+	mustHandle(t, b, "books.titles", func(_ context.Context, req handlerReq) (handlerRep, error) {
+		if req.N%2 == 0 {
+			return handlerRep{Titles: []handlerTitle{{fmt.Sprint("title ", req.N)}}, Note: fmt.Sprint("note ", req.N)}, nil
+		}
+		return handlerRep{}, nil // odd: nothing at all
+	})
+	asker := broker.Expect[askerReq, askerRep](b, "books.titles")
+	if err := b.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	for n := range int64(10) {
+		rep, err := asker.Ask(context.Background(), askerReq{N: n})
+		if err != nil {
+			t.Fatalf("ask %d: %v", n, err)
+		}
+		if n%2 == 1 {
+			if rep.Titles != nil || rep.Note != "" {
+				t.Errorf("ask %d = %+v, want the zero reply (its handler's reply was empty)", n, rep)
+			}
+			continue
+		}
+		if len(rep.Titles) != 1 || rep.Titles[0].Name != fmt.Sprint("title ", n) || rep.Note != fmt.Sprint("note ", n) {
+			t.Errorf("ask %d = %+v, want its own title and note", n, rep)
+		}
+	}
+}
