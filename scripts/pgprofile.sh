@@ -8,9 +8,10 @@
 # message, the WAL flush inside the commit).
 set -euo pipefail
 file=${1:?usage: $0 perf.data}
+[[ -r $file ]] || { echo "cannot read $file" >&2; exit 1; }
 command -v perf >/dev/null || { echo "perf not found (Debian: apt-get install linux-perf)" >&2; exit 1; }
 report=$(perf report -i "$file" --comm postgres --children --sort sym --stdio -g none 2>/dev/null | grep -v '^#' || true)
-all=$(perf report -i "$file" --sort comm --stdio -g none 2>/dev/null | awk '$NF == "postgres" { sub("%", "", $1); print $1 }')
+all=$(perf report -i "$file" --sort comm --stdio -g none 2>/dev/null | awk '$NF == "postgres" { sub("%", "", $1); print $1 }' || true)
 [[ -n $all ]] || { echo "no samples of postgres in $file" >&2; exit 1; }
 echo "PostgreSQL: $all % of the machine's samples; by phase (share of PostgreSQL's):"
 while read -r sym label; do
@@ -19,7 +20,7 @@ while read -r sym label; do
 	}' <<<"$report"
 done <<'PHASES'
 PostgresMain a backend's work, all of it
-pq_getbyte reading the next message (socket reads, waits)
+pq_getbyte reading the next message (socket reads)
 GetCachedPlan choosing or making its plan
 pg_plan_query planning
 standard_ExecutorStart starting the executor (plan nodes, locks)

@@ -561,20 +561,29 @@ func TestConcurrentUse(t *testing.T) {
 func TestMappedAskLeavesNothingBehind(t *testing.T) {
 	type (
 		handlerTitle struct{ Name string }
-		handlerReq   struct{ N int64 }
-		handlerRep   struct {
+		handlerReq   struct {
+			N    int64
+			Tags []handlerTitle // nil on odd asks: the handler's frame must not keep the last one's
+		}
+		handlerRep struct {
 			Titles []handlerTitle // elements of other types: copied, not assigned
 			Note   string
 		}
 		askerTitle struct{ Name string }
-		askerReq   struct{ N int64 }
-		askerRep   struct {
+		askerReq   struct {
+			N    int64
+			Tags []askerTitle
+		}
+		askerRep struct {
 			Note   string
 			Titles []askerTitle
 		}
 	)
 	b := broker.New()
 	mustHandle(t, b, "books.titles", func(_ context.Context, req handlerReq) (handlerRep, error) {
+		if (req.N%2 == 0) != (req.Tags != nil) {
+			return handlerRep{}, fmt.Errorf("ask %d: request tags %v, left over from an earlier ask", req.N, req.Tags)
+		}
 		if req.N%2 == 0 {
 			return handlerRep{Titles: []handlerTitle{{fmt.Sprint("title ", req.N)}}, Note: fmt.Sprint("note ", req.N)}, nil
 		}
@@ -585,7 +594,11 @@ func TestMappedAskLeavesNothingBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 	for n := range int64(10) {
-		rep, err := asker.Ask(context.Background(), askerReq{N: n})
+		req := askerReq{N: n}
+		if n%2 == 0 {
+			req.Tags = []askerTitle{{"tag"}}
+		}
+		rep, err := asker.Ask(context.Background(), req)
 		if err != nil {
 			t.Fatalf("ask %d: %v", n, err)
 		}

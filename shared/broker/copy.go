@@ -37,10 +37,11 @@ func (p *plan) run(dst, src reflect.Value) (err error) {
 
 // copy runs p's ops on dst and src. w is nil unless p's types are recursive.
 //
-// A mapped ask spends most of its time in this loop, so the commonest case,
-// a field one level down assigned a string, an integer or a value of its
-// own type, runs here without the calls to fieldAt and op.copy: a tenth of
-// BenchmarkAskerMapped each (see docs/performance.md, issue 17).
+// A mapped ask spends most of its time in this loop, so the commonest cases
+// run here without the calls that would cost a tenth of BenchmarkAskerMapped
+// each (see docs/performance.md, issue 17): a field one level down is reached
+// without fieldAt, and a string, an integer or a value of its own type is
+// assigned without op.copy.
 func (p *plan) copy(dst, src reflect.Value, w *walk) {
 	for i := range p.ops {
 		o := &p.ops[i]
